@@ -1,0 +1,100 @@
+package dev.cachekit;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+
+/**
+ * One cache API over many stores: get, put and remove entries, group them under tags that flush
+ * in one cheap call, load cold keys once cluster-wide, and take distributed locks.
+ *
+ * <pre>{@code
+ * try (Cache cache = Cache.open("redis://127.0.0.1:6379?prefix=shop:")) {
+ *     TaggedCache users = cache.tags("users", "user:42");
+ *     User u = users.getOrLoad("user:42", User.class, () -> db.findUser(42));
+ *     users.flush();
+ * }
+ * }</pre>
+ *
+ * <p><b>Defaults</b> (each can be changed with {@link #builder()} or a URI option): key prefix
+ * {@code cachekit:} ({@code prefix}); TTL 2 hours ({@code ttl}); TTL of a cached null 1 minute
+ * ({@code nullTtl}); touch window 10 minutes ({@code touchWindow}: a read that finds an entry
+ * within this time of expiring extends it by its TTL, in the background, for entries whose TTL is
+ * longer than the window; {@code 0s} disables it); load lock lease 30 seconds ({@code lockLease},
+ * renewed every third of it while the loader runs); load timeout 30 seconds ({@code loadTimeout})
+ * with {@link LoadTimeoutPolicy#FAIL} ({@code onLoadTimeout=fail|load}); codec {@link
+ * dev.cachekit.codec.KryoCodec} with its default allow-list.
+ *
+ * <p><b>Keys in the store</b>, under the prefix: entries at {@code e:<key>}, tag versions at
+ * {@code t:<tag>}, load locks at {@code load:<key>}, named locks at {@code lock:<name>} (and their
+ * fencing counters at {@code <lock key>:fence}). A user key can never collide with a tag or a lock.
+ *
+ * <p>Thread-safe. Closing the cache closes its backend; a store built around a client the caller
+ * supplied leaves that client open.
+ */
+public interface Cache extends CacheView, AutoCloseable {
+
+    /** The TTL that means "never expires". */
+    Duration FOREVER = ChronoUnit.FOREVER.getDuration();
+
+    /**
+     * Opens a cache from a URI; the backend is the installed provider that claims the URI's scheme
+     * ({@code memory:}, {@code redis://}, {@code memcached://}, {@code hazelcast://}, ...).
+     *
+     * @param uri the cache URI, with options in its query
+     * @return the cache
+     * @throws CacheConfigurationException if no provider claims the scheme (naming the installed
+     *     ones), several do, or an option is unknown or malformed
+     * @throws dev.cachekit.spi.StoreException if the server cannot be reached
+     */
+    static Cache open(String uri) {
+        return builder().uri(uri).build();
+    }
+
+    /**
+     * Starts a cache from explicit parts: a URI or a backend, a codec, TTLs, a prefix.
+     *
+     * @return a builder
+     */
+    static CacheBuilder builder() {
+        return new CacheBuilder();
+    }
+
+    /**
+     * A view whose entries carry these tags (in any order).
+     *
+     * @param tags one or more non-empty tag names
+     * @return the tagged view
+     * @throws IllegalArgumentException if no tag is given or one is empty
+     */
+    TaggedCache tags(String... tags);
+
+    /**
+     * A view whose entries carry these tags (in any order).
+     *
+     * @param tags one or more non-empty tag names
+     * @return the tagged view
+     * @throws IllegalArgumentException if no tag is given or one is empty
+     */
+    TaggedCache tags(Collection<String> tags);
+
+    /**
+     * A named distributed lock with the default lease ({@link CacheLock#DEFAULT_LEASE}) and no
+     * watchdog.
+     *
+     * @param name a non-empty name
+     * @return the lock, not yet acquired
+     */
+    CacheLock lock(String name);
+
+    /**
+     * Describes the backend for logs: {@code redis 127.0.0.1:6379}.
+     *
+     * @return the store's description
+     */
+    String describe();
+
+    /** Stops background work and closes the backend. Idempotent. */
+    @Override
+    void close();
+}

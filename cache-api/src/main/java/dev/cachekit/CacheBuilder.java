@@ -1,0 +1,297 @@
+package dev.cachekit;
+
+import dev.cachekit.codec.Codec;
+import dev.cachekit.codec.KryoCodec;
+import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.Providers;
+import dev.cachekit.spi.Store;
+import dev.cachekit.spi.UriOptions;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Assembles a {@link Cache}: from a URI (as {@link Cache#open(String)} does) or from a {@link
+ * Backend} the caller built around its own client, plus codec, prefix and TTLs.
+ *
+ * <p>A setting made on the builder wins over the same option in the URI, which wins over the
+ * default (the defaults are listed on {@link Cache}). Not thread-safe; build once.
+ */
+public final class CacheBuilder {
+
+    /** Default key prefix. */
+    public static final String DEFAULT_PREFIX = "cachekit:";
+    /** Default TTL of an entry. */
+    public static final Duration DEFAULT_TTL = Duration.ofHours(2);
+    /** Default TTL of a cached null. */
+    public static final Duration DEFAULT_NULL_TTL = Duration.ofMinutes(1);
+    /** Default touch window. */
+    public static final Duration DEFAULT_TOUCH_WINDOW = Duration.ofMinutes(10);
+    /** Default lease of a load lock. */
+    public static final Duration DEFAULT_LOCK_LEASE = Duration.ofSeconds(30);
+    /** Default time {@code getOrLoad} waits for another caller's load. */
+    public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(30);
+
+    private String uri;
+    private Backend backend;
+    private Codec codec;
+    private String prefix;
+    private Duration defaultTtl;
+    private Duration nullTtl;
+    private Duration touchWindow;
+    private Duration lockLease;
+    private Duration loadTimeout;
+    private LoadTimeoutPolicy loadTimeoutPolicy;
+    private Clock clock = Clock.systemUTC();
+    private Executor touchExecutor;
+
+    CacheBuilder() {}
+
+    /**
+     * Opens the backend from a URI ({@code redis://host:6379?prefix=shop:}).
+     *
+     * @param uri the cache URI
+     * @return this builder
+     */
+    public CacheBuilder uri(String uri) {
+        this.uri = Objects.requireNonNull(uri, "uri");
+        return this;
+    }
+
+    /**
+     * Uses a backend the caller assembled (around its own Jedis pool, memcached client, Hazelcast
+     * instance); closed with the cache.
+     *
+     * @param backend the backend
+     * @return this builder
+     */
+    public CacheBuilder backend(Backend backend) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        return this;
+    }
+
+    /**
+     * Uses a store with the default tagger and a polling locker.
+     *
+     * @param store the store
+     * @return this builder
+     */
+    public CacheBuilder store(Store store) {
+        return backend(Backend.of(store));
+    }
+
+    /**
+     * Sets the codec (default: {@link KryoCodec} with its default allow-list).
+     *
+     * @param codec the codec
+     * @return this builder
+     */
+    public CacheBuilder codec(Codec codec) {
+        this.codec = Objects.requireNonNull(codec, "codec");
+        return this;
+    }
+
+    /**
+     * Sets the prefix of every key this cache writes (default {@value #DEFAULT_PREFIX}); caches
+     * with different prefixes on one store never see each other's entries.
+     *
+     * @param prefix the prefix, possibly empty
+     * @return this builder
+     */
+    public CacheBuilder keyPrefix(String prefix) {
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+        return this;
+    }
+
+    /**
+     * Sets the TTL of entries written without one (default 2 hours).
+     *
+     * @param ttl a positive duration, or {@link Cache#FOREVER}
+     * @return this builder
+     */
+    public CacheBuilder defaultTtl(Duration ttl) {
+        this.defaultTtl = DefaultCache.checkTtl(ttl);
+        return this;
+    }
+
+    /**
+     * Sets the TTL of cached nulls (default 1 minute).
+     *
+     * @param ttl a positive duration, or {@link Cache#FOREVER}
+     * @return this builder
+     */
+    public CacheBuilder nullTtl(Duration ttl) {
+        this.nullTtl = DefaultCache.checkTtl(ttl);
+        return this;
+    }
+
+    /**
+     * Sets the touch window (default 10 minutes): a read that finds an entry this close to expiring
+     * extends it by its TTL, in the background. Applies to entries whose TTL is longer than the
+     * window. {@link Duration#ZERO} turns touching off.
+     *
+     * @param window zero or a positive duration
+     * @return this builder
+     */
+    public CacheBuilder touchWindow(Duration window) {
+        Objects.requireNonNull(window, "window");
+        if (window.isNegative()) {
+            throw new IllegalArgumentException("touchWindow must be zero (off) or positive, was " + window);
+        }
+        this.touchWindow = window;
+        return this;
+    }
+
+    /**
+     * Sets the lease of load locks (default 30 seconds). The loading caller renews it every third
+     * of the lease; if that caller dies, the lock frees itself when the lease ends.
+     *
+     * @param lease a positive duration
+     * @return this builder
+     */
+    public CacheBuilder lockLease(Duration lease) {
+        this.lockLease = DefaultCache.checkPositive(lease, "lockLease");
+        return this;
+    }
+
+    /**
+     * Sets how long {@code getOrLoad} waits for another caller's load (default 30 seconds).
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public CacheBuilder loadTimeout(Duration timeout) {
+        this.loadTimeout = DefaultCache.checkPositive(timeout, "loadTimeout");
+        return this;
+    }
+
+    /**
+     * Sets what happens when the load timeout passes (default {@link LoadTimeoutPolicy#FAIL}).
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public CacheBuilder loadTimeoutPolicy(LoadTimeoutPolicy policy) {
+        this.loadTimeoutPolicy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /**
+     * Sets the clock that stamps entries' write and expiry times (default: the system clock).
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public CacheBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /**
+     * Sets where background touches run (default: the cache's own daemon thread). {@code
+     * Runnable::run} touches within the read, which tests use to observe it.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public CacheBuilder touchExecutor(Executor executor) {
+        this.touchExecutor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /**
+     * Builds the cache, opening the backend if a URI was given.
+     *
+     * @return the cache
+     * @throws IllegalStateException if neither or both of a URI and a backend were given
+     * @throws CacheConfigurationException if the URI's scheme or an option is unknown or malformed
+     * @throws dev.cachekit.spi.StoreException if the server cannot be reached
+     */
+    public Cache build() {
+        if ((uri == null) == (backend == null)) {
+            throw new IllegalStateException(
+                    uri == null
+                            ? "give the cache a backend: Cache.builder().uri(\"memory:\") or .backend(...)"
+                            : "give the cache either a URI or a backend, not both");
+        }
+        if (backend != null) {
+            return new DefaultCache(backend, settings(null), codec != null ? codec : KryoCodec.create());
+        }
+        URI parsed = Providers.parse(uri);
+        UriOptions options = UriOptions.of(parsed);
+        DefaultCache.Settings settings = settings(options);
+        Backend opened = Providers.forUri(parsed).open(parsed, options);
+        try {
+            options.requireAllTaken();
+        } catch (RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        return new DefaultCache(opened, settings, codec != null ? codec : KryoCodec.create());
+    }
+
+    private DefaultCache.Settings settings(UriOptions options) {
+        String p = prefix;
+        Duration ttl = defaultTtl;
+        Duration nTtl = nullTtl;
+        Duration window = touchWindow;
+        Duration lease = lockLease;
+        Duration timeout = loadTimeout;
+        LoadTimeoutPolicy policy = loadTimeoutPolicy;
+        if (options != null) {
+            p = pick(p, options.take("prefix", null));
+            ttl = pick(ttl, checkedTtl(options, "ttl"));
+            nTtl = pick(nTtl, checkedTtl(options, "nullTtl"));
+            Duration w = options.takeDuration("touchWindow", null);
+            if (w != null && w.isNegative()) {
+                throw new CacheConfigurationException("option touchWindow in " + uri + " must be 0s or positive");
+            }
+            window = pick(window, w);
+            lease = pick(lease, checkedPositive(options, "lockLease"));
+            timeout = pick(timeout, checkedPositive(options, "loadTimeout"));
+            policy =
+                    pick(policy, options.take("onLoadTimeout").map(this::policy).orElse(null));
+        }
+        return new DefaultCache.Settings(
+                pick(p, DEFAULT_PREFIX),
+                pick(ttl, DEFAULT_TTL),
+                pick(nTtl, DEFAULT_NULL_TTL),
+                pick(window, DEFAULT_TOUCH_WINDOW),
+                pick(lease, DEFAULT_LOCK_LEASE),
+                pick(timeout, DEFAULT_LOAD_TIMEOUT),
+                pick(policy, LoadTimeoutPolicy.FAIL),
+                clock,
+                touchExecutor);
+    }
+
+    private Duration checkedTtl(UriOptions options, String name) {
+        Duration value = options.takeDuration(name, null);
+        if (value != null && (value.isNegative() || value.isZero())) {
+            throw new CacheConfigurationException("option " + name + " in " + uri + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    private Duration checkedPositive(UriOptions options, String name) {
+        return checkedTtl(options, name);
+    }
+
+    private LoadTimeoutPolicy policy(String text) {
+        switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "fail":
+                return LoadTimeoutPolicy.FAIL;
+            case "load":
+                return LoadTimeoutPolicy.LOAD_ANYWAY;
+            default:
+                throw new CacheConfigurationException(
+                        "option onLoadTimeout=" + text + " in " + uri + " must be 'fail' or 'load'");
+        }
+    }
+
+    private static <T> T pick(T first, T second) {
+        return first != null ? first : second;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.cachekit;
+
+import dev.cachekit.spi.CorruptEntryException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The bytes of a cache entry: a header the cache reads without the codec, then the payload.
+ *
+ * <pre>
+ * magic      1 byte   0xCE
+ * format     1 byte   1
+ * flags      1 byte   bit 0: the cached value is null (no payload)
+ * codec id   1 byte
+ * written    8 bytes  epoch millis
+ * expires    8 bytes  epoch millis, 0 = never
+ * tag count  2 bytes
+ *   per tag: name length (2 bytes), UTF-8 name, version length (1 byte), version
+ * payload    4 bytes length, then the codec's bytes
+ * checksum   4 bytes  CRC32C of everything before it
+ * </pre>
+ *
+ * Tags are kept sorted by name, so the same set in any order gives the same bytes.
+ */
+record Envelope(
+        boolean isNull,
+        byte codecId,
+        long writtenAtMillis,
+        long expiresAtMillis,
+        List<String> tagNames,
+        List<byte[]> tagVersions,
+        byte[] payload) {
+
+    static final byte MAGIC = (byte) 0xCE;
+    static final byte FORMAT = 1;
+    private static final int FLAG_NULL = 1;
+    private static final int HEADER_BYTES = 1 + 1 + 1 + 1 + 8 + 8 + 2;
+
+    byte[] encode() {
+        List<byte[]> names = new ArrayList<>(tagNames.size());
+        int size = HEADER_BYTES + 4 + payload.length + 4;
+        for (int i = 0; i < tagNames.size(); i++) {
+            byte[] name = tagNames.get(i).getBytes(StandardCharsets.UTF_8);
+            names.add(name);
+            size += 2 + name.length + 1 + tagVersions.get(i).length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(MAGIC).put(FORMAT).put((byte) (isNull ? FLAG_NULL : 0)).put(codecId);
+        out.putLong(writtenAtMillis).putLong(expiresAtMillis);
+        out.putShort((short) names.size());
+        for (int i = 0; i < names.size(); i++) {
+            out.putShort((short) names.get(i).length).put(names.get(i));
+            byte[] version = tagVersions.get(i);
+            out.put((byte) version.length).put(version);
+        }
+        out.putInt(payload.length).put(payload);
+        CRC32C crc = new CRC32C();
+        crc.update(out.array(), 0, out.position());
+        out.putInt((int) crc.getValue());
+        return out.array();
+    }
+
+    static Envelope decode(String key, byte[] bytes) {
+        if (bytes.length < HEADER_BYTES + 8) {
+            throw new CorruptEntryException(key, "only " + bytes.length + " bytes, shorter than any cache entry");
+        }
+        if (bytes[0] != MAGIC) {
+            throw new CorruptEntryException(key, "not written by cachekit (first byte " + (bytes[0] & 0xFF) + ")");
+        }
+        if (bytes[1] != FORMAT) {
+            throw new CorruptEntryException(
+                    key,
+                    "written in entry format " + bytes[1] + ", this version reads format " + FORMAT
+                            + "; upgrade cachekit or use another key prefix");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, bytes.length - 4);
+        int stored = ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt();
+        if ((int) crc.getValue() != stored) {
+            throw new CorruptEntryException(
+                    key,
+                    "checksum mismatch: the " + bytes.length
+                            + " bytes are corrupted or truncated; the entry is ignored until rewritten");
+        }
+        try {
+            ByteBuffer in = ByteBuffer.wrap(bytes, 2, bytes.length - 6);
+            boolean isNull = (in.get() & FLAG_NULL) != 0;
+            byte codecId = in.get();
+            long written = in.getLong();
+            long expires = in.getLong();
+            int count = Short.toUnsignedInt(in.getShort());
+            List<String> names = new ArrayList<>(count);
+            List<byte[]> versions = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                byte[] name = new byte[Short.toUnsignedInt(in.getShort())];
+                in.get(name);
+                names.add(new String(name, StandardCharsets.UTF_8));
+                byte[] version = new byte[Byte.toUnsignedInt(in.get())];
+                in.get(version);
+                versions.add(version);
+            }
+            int length = in.getInt();
+            if (length != in.remaining()) {
+                throw new CorruptEntryException(
+                        key, "payload length " + length + " does not match the " + in.remaining() + " bytes present");
+            }
+            byte[] payload = new byte[length];
+            in.get(payload);
+            return new Envelope(isNull, codecId, written, expires, names, versions, payload);
+        } catch (BufferUnderflowException | IllegalArgumentException e) {
+            throw new CorruptEntryException(key, "truncated or malformed header", e);
+        }
+    }
+
+    /** Whether this entry was written under exactly these tags with exactly these versions. */
+    boolean matchesTags(List<String> names, List<byte[]> currentVersions) {
+        if (!tagNames.equals(names)) {
+            return false;
+        }
+        for (int i = 0; i < currentVersions.size(); i++) {
+            byte[] current = currentVersions.get(i);
+            if (current == null || !Arrays.equals(current, tagVersions.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    Envelope withExpiry(long writtenAt, long expiresAt) {
+        return new Envelope(isNull, codecId, writtenAt, expiresAt, tagNames, tagVersions, payload);
+    }
+}

@@ -1,0 +1,219 @@
+package dev.cachekit.memory;
+
+import dev.cachekit.spi.Store;
+import dev.cachekit.spi.StoreCapabilities;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-process {@link Store} over a {@link ConcurrentHashMap}, with real expiry: an entry past its
+ * TTL is never returned, and expired entries are swept as writes go by. The reference store the
+ * TCK runs against.
+ *
+ * <p>Several stores (several "clients") may share one {@link MemorySpace}, as several processes
+ * share one Redis. Values are copied in and out. Thread-safe.
+ */
+public final class MemoryStore implements Store {
+
+    private static final StoreCapabilities CAPABILITIES =
+            new StoreCapabilities(Duration.ofMillis(1), StoreCapabilities.UNLIMITED, StoreCapabilities.UNLIMITED, true);
+    private static final int SWEEP_EVERY_WRITES = 4096;
+
+    private final MemorySpace space;
+    private final AtomicInteger writes = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Creates a store over a fresh, private space.
+     */
+    public MemoryStore() {
+        this(MemorySpace.createPrivate());
+    }
+
+    /**
+     * Creates a store (a client) over a space that other stores may share.
+     *
+     * @param space the space holding the data
+     */
+    public MemoryStore(MemorySpace space) {
+        this.space = Objects.requireNonNull(space, "space");
+    }
+
+    /**
+     * The space this store reads and writes.
+     *
+     * @return the space
+     */
+    public MemorySpace space() {
+        return space;
+    }
+
+    @Override
+    public StoreCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public byte[] get(String key) {
+        checkOpen();
+        Item item = live(key);
+        return item == null ? null : item.value.clone();
+    }
+
+    @Override
+    public List<byte[]> getAll(List<String> keys) {
+        checkOpen();
+        List<byte[]> values = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            Item item = live(key);
+            values.add(item == null ? null : item.value.clone());
+        }
+        return values;
+    }
+
+    @Override
+    public void set(String key, byte[] value, long ttlMillis) {
+        checkOpen();
+        entries().put(key, new Item(value.clone(), expiry(ttlMillis)));
+        wrote();
+    }
+
+    @Override
+    public void setAll(Map<String, byte[]> entries, long ttlMillis) {
+        checkOpen();
+        long expiresAt = expiry(ttlMillis);
+        entries.forEach((key, value) -> entries().put(key, new Item(value.clone(), expiresAt)));
+        wrote();
+    }
+
+    @Override
+    public boolean setIfAbsent(String key, byte[] value, long ttlMillis) {
+        checkOpen();
+        Item fresh = new Item(value.clone(), expiry(ttlMillis));
+        boolean[] written = {false};
+        entries().compute(key, (k, old) -> {
+            if (old != null && !old.expired(System.nanoTime())) {
+                return old;
+            }
+            written[0] = true;
+            return fresh;
+        });
+        wrote();
+        return written[0];
+    }
+
+    @Override
+    public boolean delete(String key) {
+        checkOpen();
+        Item removed = entries().remove(key);
+        return removed != null && !removed.expired(System.nanoTime());
+    }
+
+    @Override
+    public boolean compareAndDelete(String key, byte[] expected) {
+        checkOpen();
+        boolean[] deleted = {false};
+        entries().computeIfPresent(key, (k, old) -> {
+            if (old.expired(System.nanoTime())) {
+                return null;
+            }
+            if (Arrays.equals(old.value, expected)) {
+                deleted[0] = true;
+                return null;
+            }
+            return old;
+        });
+        return deleted[0];
+    }
+
+    @Override
+    public boolean compareAndSet(String key, byte[] expected, byte[] value, long ttlMillis) {
+        checkOpen();
+        Item fresh = new Item(value.clone(), expiry(ttlMillis));
+        boolean[] replaced = {false};
+        entries().computeIfPresent(key, (k, old) -> {
+            if (old.expired(System.nanoTime())) {
+                return null;
+            }
+            if (Arrays.equals(old.value, expected)) {
+                replaced[0] = true;
+                return fresh;
+            }
+            return old;
+        });
+        return replaced[0];
+    }
+
+    @Override
+    public long increment(String key) {
+        checkOpen();
+        Item next = entries().compute(key, (k, old) -> {
+            long current = old == null || old.expired(System.nanoTime())
+                    ? 0
+                    : Long.parseLong(new String(old.value, StandardCharsets.US_ASCII));
+            return new Item(Long.toString(current + 1).getBytes(StandardCharsets.US_ASCII), Long.MAX_VALUE);
+        });
+        return Long.parseLong(new String(next.value, StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public String describe() {
+        return space.name().isEmpty() ? "memory:" : "memory://" + space.name();
+    }
+
+    @Override
+    public void close() {
+        closed.set(true);
+    }
+
+    private ConcurrentHashMap<String, Item> entries() {
+        return space.entries;
+    }
+
+    private Item live(String key) {
+        Item item = entries().get(key);
+        if (item == null) {
+            return null;
+        }
+        if (item.expired(System.nanoTime())) {
+            entries().remove(key, item);
+            return null;
+        }
+        return item;
+    }
+
+    private void wrote() {
+        if (writes.incrementAndGet() % SWEEP_EVERY_WRITES == 0) {
+            long now = System.nanoTime();
+            entries().values().removeIf(item -> item.expired(now));
+        }
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException(describe() + " store is closed");
+        }
+    }
+
+    private static long expiry(long ttlMillis) {
+        if (ttlMillis < 0) {
+            throw new IllegalArgumentException("ttlMillis must be 0 (no expiry) or positive, was " + ttlMillis);
+        }
+        return ttlMillis == NO_EXPIRY ? Long.MAX_VALUE : System.nanoTime() + ttlMillis * 1_000_000L;
+    }
+
+    /** One stored value and its expiry on the {@link System#nanoTime()} scale. */
+    record Item(byte[] value, long expiresAtNanos) {
+        boolean expired(long now) {
+            return expiresAtNanos != Long.MAX_VALUE && now - expiresAtNanos >= 0;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.cachekit.spi;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Jittered exponential backoff for waiters that cannot be signalled: starts near 1 ms and doubles
+ * up to 50 ms, each wait drawn at random between half and all of the current step, so waiters on
+ * many machines do not poll in step.
+ *
+ * <p>Not thread-safe: one instance per waiting call.
+ */
+public final class Backoff {
+
+    /**
+     * How long a waiter that is woken by signals waits before looking again anyway, in case a
+     * signal was lost (a reconnect, a holder that died without releasing).
+     */
+    public static final Duration SIGNAL_SAFETY_WAIT = Duration.ofMillis(200);
+
+    private static final long FIRST_MICROS = 1_000;
+    private static final long MAX_MICROS = 50_000;
+
+    private long stepMicros = FIRST_MICROS;
+
+    /** Creates a backoff at its first step. */
+    public Backoff() {}
+
+    /**
+     * Returns the next wait and doubles the step.
+     *
+     * @return a wait between half the current step and the step
+     */
+    public Duration next() {
+        long step = stepMicros;
+        stepMicros = Math.min(MAX_MICROS, stepMicros * 2);
+        long wait = step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
+        return Duration.ofNanos(wait * 1_000);
+    }
+}

@@ -1,0 +1,143 @@
+package dev.cachekit.spi;
+
+import dev.cachekit.CacheConfigurationException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Finds {@link CacheProvider}s on the class path by URI scheme.
+ *
+ * <p>Looked up afresh on every call: opening a cache is rare and a class path can change (tests,
+ * plugins).
+ */
+public final class Providers {
+
+    /** Prefix of the system property that chooses a provider class for a scheme. */
+    public static final String CHOOSE_PROPERTY_PREFIX = "dev.cachekit.provider.";
+
+    private Providers() {}
+
+    /**
+     * Parses a cache URI.
+     *
+     * @param uri the text
+     * @return the URI
+     * @throws NullPointerException if {@code uri} is null
+     * @throws CacheConfigurationException if it is not a URI with a scheme
+     */
+    public static URI parse(String uri) {
+        if (uri == null) {
+            throw new NullPointerException("uri");
+        }
+        URI parsed;
+        try {
+            parsed = new URI(uri.trim());
+        } catch (URISyntaxException e) {
+            throw new CacheConfigurationException("'" + uri + "' is not a valid cache URI: " + e.getMessage(), e);
+        }
+        if (parsed.getScheme() == null) {
+            throw new CacheConfigurationException("cache URI '" + uri + "' has no scheme; installed schemes: "
+                    + schemes().keySet());
+        }
+        return parsed;
+    }
+
+    /**
+     * Returns the provider for {@code uri}'s scheme.
+     *
+     * @param uri the cache URI
+     * @return the provider
+     * @throws CacheConfigurationException if no provider, or more than one, claims the scheme
+     */
+    public static CacheProvider forUri(URI uri) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        Map<String, List<CacheProvider>> all = schemes();
+        List<CacheProvider> candidates = all.get(scheme);
+        if (candidates == null) {
+            throw new CacheConfigurationException(
+                    "no cache provider for scheme '" + scheme + "' in "
+                            + UriOptions.redact(uri) + "; installed schemes: " + all.keySet()
+                            + ". Add the backend's artifact (cache-redis, cache-memcached, cache-hazelcast) to the class path.");
+        }
+        String chosen = System.getProperty(CHOOSE_PROPERTY_PREFIX + scheme);
+        if (chosen != null) {
+            return candidates.stream()
+                    .filter(p -> p.getClass().getName().equals(chosen))
+                    .findFirst()
+                    .orElseThrow(() -> new CacheConfigurationException("system property " + CHOOSE_PROPERTY_PREFIX
+                            + scheme + " names " + chosen + ", but the providers for '" + scheme + "' are "
+                            + names(candidates)));
+        }
+        if (candidates.size() > 1) {
+            throw new CacheConfigurationException("several cache providers claim scheme '" + scheme + "': "
+                    + names(candidates) + "; remove one from the class path or choose one with -D"
+                    + CHOOSE_PROPERTY_PREFIX + scheme + "=<class name>");
+        }
+        return candidates.get(0);
+    }
+
+    /**
+     * Opens a backend from a URI whose options are all the provider's own.
+     *
+     * @param uri the cache URI
+     * @return the backend
+     * @throws CacheConfigurationException if the scheme or an option is unknown
+     */
+    public static Backend open(String uri) {
+        URI parsed = parse(uri);
+        UriOptions options = UriOptions.of(parsed);
+        Backend backend = forUri(parsed).open(parsed, options);
+        try {
+            options.requireAllTaken();
+        } catch (RuntimeException e) {
+            backend.close();
+            throw e;
+        }
+        return backend;
+    }
+
+    /**
+     * Every installed scheme, with the providers that claim it.
+     *
+     * @return schemes in alphabetical order
+     * @throws CacheConfigurationException if a provider cannot be loaded or was built for another
+     *     SPI version
+     */
+    public static Map<String, List<CacheProvider>> schemes() {
+        Map<String, List<CacheProvider>> byScheme = new TreeMap<>();
+        try {
+            for (CacheProvider provider : ServiceLoader.load(CacheProvider.class, classLoader())) {
+                if (provider.apiVersion() != CacheProvider.API_VERSION) {
+                    throw new CacheConfigurationException("cache provider "
+                            + provider.getClass().getName()
+                            + " was built for SPI version " + provider.apiVersion() + ", this cache-api has "
+                            + CacheProvider.API_VERSION + "; use matching versions of cache-api and the backend");
+                }
+                for (String scheme : provider.schemes()) {
+                    byScheme.computeIfAbsent(scheme.toLowerCase(Locale.ROOT), s -> new ArrayList<>())
+                            .add(provider);
+                }
+            }
+        } catch (ServiceConfigurationError e) {
+            throw new CacheConfigurationException("a cache provider could not be loaded: " + e.getMessage(), e);
+        }
+        return byScheme;
+    }
+
+    private static ClassLoader classLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : Providers.class.getClassLoader();
+    }
+
+    private static String names(List<CacheProvider> providers) {
+        return providers.stream().map(p -> p.getClass().getName()).collect(Collectors.joining(", "));
+    }
+}
