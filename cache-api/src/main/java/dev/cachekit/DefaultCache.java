@@ -124,6 +124,13 @@ final class DefaultCache implements Cache {
         return new DefaultCacheLock(name, key, CacheLock.DEFAULT_LEASE, false, locker, scheduler);
     }
 
+    /** Holds the lock at a raw store key (a load lock, say) as another node would; for tests. */
+    HeldLock lockAt(String storeKey, Duration lease) {
+        return new DefaultCacheLock(storeKey, storeKey, lease, false, locker, scheduler)
+                .tryAcquire()
+                .orElseThrow(() -> new IllegalStateException(storeKey + " is already held"));
+    }
+
     @Override
     public String describe() {
         return store.describe();

@@ -28,9 +28,14 @@ public final class MemoryProvider implements CacheProvider {
 
     @Override
     public Backend open(URI uri, UriOptions options) {
-        String name = uri.isOpaque() ? uri.getSchemeSpecificPart() : uri.getAuthority();
-        if (name != null && name.contains("?")) {
-            name = name.substring(0, name.indexOf('?'));
+        String name;
+        if (uri.isOpaque()) {
+            name = uri.getSchemeSpecificPart();
+            name = name.contains("?") ? name.substring(0, name.indexOf('?')) : name;
+        } else {
+            name = uri.getAuthority() != null
+                    ? uri.getAuthority()
+                    : uri.getPath().replaceFirst("^/+", "");
         }
         MemorySpace space = name == null || name.isEmpty() ? MemorySpace.createPrivate() : MemorySpace.named(name);
         return Backend.builder(new MemoryStore(space)).signal(space.signal()).build();

@@ -28,6 +28,7 @@ public final class MemoryStore implements Store {
     private static final int SWEEP_EVERY_WRITES = 4096;
 
     private final MemorySpace space;
+    private final StoreCapabilities capabilities;
     private final AtomicInteger writes = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -44,7 +45,19 @@ public final class MemoryStore implements Store {
      * @param space the space holding the data
      */
     public MemoryStore(MemorySpace space) {
+        this(space, CAPABILITIES);
+    }
+
+    /**
+     * Creates a store over a space that declares, and enforces, other limits: a stand-in for a
+     * server with a maximum key or item size.
+     *
+     * @param space the space holding the data
+     * @param capabilities the limits to declare and enforce (the TTL granularity is declared only)
+     */
+    public MemoryStore(MemorySpace space, StoreCapabilities capabilities) {
         this.space = Objects.requireNonNull(space, "space");
+        this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
     }
 
     /**
@@ -58,7 +71,7 @@ public final class MemoryStore implements Store {
 
     @Override
     public StoreCapabilities capabilities() {
-        return CAPABILITIES;
+        return capabilities;
     }
 
     @Override
@@ -82,6 +95,7 @@ public final class MemoryStore implements Store {
     @Override
     public void set(String key, byte[] value, long ttlMillis) {
         checkOpen();
+        checkLimits(key, value);
         entries().put(key, new Item(value.clone(), expiry(ttlMillis)));
         wrote();
     }
@@ -89,6 +103,7 @@ public final class MemoryStore implements Store {
     @Override
     public void setAll(Map<String, byte[]> entries, long ttlMillis) {
         checkOpen();
+        entries.forEach(this::checkLimits);
         long expiresAt = expiry(ttlMillis);
         entries.forEach((key, value) -> entries().put(key, new Item(value.clone(), expiresAt)));
         wrote();
@@ -97,6 +112,7 @@ public final class MemoryStore implements Store {
     @Override
     public boolean setIfAbsent(String key, byte[] value, long ttlMillis) {
         checkOpen();
+        checkLimits(key, value);
         Item fresh = new Item(value.clone(), expiry(ttlMillis));
         boolean[] written = {false};
         entries().compute(key, (k, old) -> {
@@ -137,6 +153,7 @@ public final class MemoryStore implements Store {
     @Override
     public boolean compareAndSet(String key, byte[] expected, byte[] value, long ttlMillis) {
         checkOpen();
+        checkLimits(key, value);
         Item fresh = new Item(value.clone(), expiry(ttlMillis));
         boolean[] replaced = {false};
         entries().computeIfPresent(key, (k, old) -> {
@@ -194,6 +211,18 @@ public final class MemoryStore implements Store {
         if (writes.incrementAndGet() % SWEEP_EVERY_WRITES == 0) {
             long now = System.nanoTime();
             entries().values().removeIf(item -> item.expired(now));
+        }
+    }
+
+    private void checkLimits(String key, byte[] value) {
+        if (capabilities.maxKeyBytes() != StoreCapabilities.UNLIMITED
+                && key.getBytes(StandardCharsets.UTF_8).length > capabilities.maxKeyBytes()) {
+            throw new IllegalArgumentException("key '" + key + "' is longer than the " + capabilities.maxKeyBytes()
+                    + " bytes " + describe() + " accepts");
+        }
+        if (value.length > capabilities.maxValueBytes()) {
+            throw new IllegalArgumentException("value of " + value.length + " bytes for key '" + key
+                    + "' is larger than the " + capabilities.maxValueBytes() + " bytes " + describe() + " accepts");
         }
     }
 

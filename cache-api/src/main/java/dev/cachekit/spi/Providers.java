@@ -37,9 +37,14 @@ public final class Providers {
         if (uri == null) {
             throw new NullPointerException("uri");
         }
+        String text = uri.trim();
+        if (text.matches("[A-Za-z][A-Za-z0-9+.-]*:")) {
+            // "memory:" alone: java.net.URI needs something after the colon.
+            text = text + "/";
+        }
         URI parsed;
         try {
-            parsed = new URI(uri.trim());
+            parsed = new URI(text);
         } catch (URISyntaxException e) {
             throw new CacheConfigurationException("'" + uri + "' is not a valid cache URI: " + e.getMessage(), e);
         }

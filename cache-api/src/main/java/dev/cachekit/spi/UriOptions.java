@@ -42,6 +42,11 @@ public final class UriOptions {
     public static UriOptions of(URI uri) {
         Map<String, String> values = new LinkedHashMap<>();
         String query = uri.getRawQuery();
+        if (uri.isOpaque()) {
+            // "memory:name?a=b": java.net.URI parses no query out of an opaque URI.
+            String part = uri.getRawSchemeSpecificPart();
+            query = part.contains("?") ? part.substring(part.indexOf('?') + 1) : null;
+        }
         if (query != null && !query.isEmpty()) {
             for (String pair : query.split("&")) {
                 if (pair.isEmpty()) {

@@ -1,0 +1,127 @@
+package dev.cachekit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachekit.memory.MemorySpace;
+import dev.cachekit.memory.MemoryStore;
+import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.Store;
+import dev.cachekit.spi.StoreTagger;
+import dev.cachekit.spi.Tagger;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Tags")
+class TagTest {
+
+    private MemorySpace space;
+    private MemoryStore raw;
+    private Cache cache;
+
+    @BeforeEach
+    void open() {
+        space = MemorySpace.createPrivate();
+        raw = new MemoryStore(space);
+        cache = Cache.builder()
+                .backend(Backend.builder(new MemoryStore(space)).build())
+                .build();
+    }
+
+    @AfterEach
+    void close() {
+        cache.close();
+    }
+
+    @Test
+    @DisplayName("flushing a tag removes the entries carrying it and only those")
+    void flushRemovesOnlyTagged() {
+        cache.tags("users", "user:1").put("a", "A");
+        cache.tags("users", "user:2").put("b", "B");
+        cache.tags("orders").put("c", "C");
+        cache.put("d", "D");
+
+        cache.tags("user:1").flush();
+
+        assertThat(cache.tags("user:1", "users").get("a", String.class).isMiss())
+                .isTrue();
+        assertThat(cache.tags("users", "user:2").get("b", String.class).value()).isEqualTo("B");
+        assertThat(cache.tags("orders").get("c", String.class).value()).isEqualTo("C");
+        assertThat(cache.get("d", String.class).value()).isEqualTo("D");
+    }
+
+    @Test
+    @DisplayName("the order of tags does not matter, and a different tag set is a miss")
+    void tagOrderAndSet() {
+        cache.tags("b", "a").put("k", 1);
+
+        assertThat(cache.tags("a", "b").get("k", Integer.class).value()).isEqualTo(1);
+        assertThat(cache.tags("a").get("k", Integer.class).isMiss()).isTrue();
+        assertThat(cache.tags("a", "b", "c").get("k", Integer.class).isMiss()).isTrue();
+        assertThat(cache.get("k", Integer.class).isMiss()).isTrue();
+    }
+
+    @Test
+    @DisplayName("a tag key deleted behind the cache's back never revives an older entry")
+    void evictedTagNeverRevives() {
+        TaggedCache users = cache.tags("users");
+        users.put("old", "stale");
+        raw.delete(CacheBuilder.DEFAULT_PREFIX + "t:users");
+
+        assertThat(users.get("old", String.class).isMiss()).isTrue();
+        users.put("new", "fresh");
+        users.put("another", "fresh too");
+
+        assertThat(users.get("old", String.class).isMiss()).isTrue();
+        assertThat(users.get("new", String.class).value()).isEqualTo("fresh");
+    }
+
+    @Test
+    @DisplayName("a put that read tag versions before a flush is not readable after the flush")
+    void putRacingFlushIsInvisible() throws Exception {
+        CountDownLatch versionsRead = new CountDownLatch(1);
+        CountDownLatch flushed = new CountDownLatch(1);
+        Store store = new MemoryStore(space);
+        Tagger slowTagger = new Tagger() {
+            private final StoreTagger tagger = new StoreTagger(store);
+
+            @Override
+            public List<byte[]> versions(List<String> tagKeys) {
+                List<byte[]> versions = tagger.versions(tagKeys);
+                versionsRead.countDown();
+                await(flushed);
+                return versions;
+            }
+
+            @Override
+            public void flush(List<String> tagKeys) {
+                tagger.flush(tagKeys);
+            }
+        };
+        try (Cache racing = Cache.builder()
+                .backend(Backend.builder(store).tagger(slowTagger).build())
+                .build()) {
+            Thread writer = new Thread(() -> racing.tags("users").put("k", "written before the flush"));
+            writer.start();
+            assertThat(versionsRead.await(10, TimeUnit.SECONDS)).isTrue();
+            cache.tags("users").flush();
+            flushed.countDown();
+            writer.join();
+
+            assertThat(raw.get(CacheBuilder.DEFAULT_PREFIX + "e:k")).isNotNull();
+            assertThat(cache.tags("users").get("k", String.class).isMiss()).isTrue();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
