@@ -1,0 +1,239 @@
+package dev.cachekit.redis;
+
+import dev.cachekit.CacheConfigurationException;
+import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.CacheProvider;
+import dev.cachekit.spi.StoreException;
+import dev.cachekit.spi.UriOptions;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Opens the Redis backend from a URI:
+ *
+ * <ul>
+ *   <li>{@code redis://[user:password@]host[:port][/db][?options]}: one standalone server
+ *       (port 6379 and database 0 by default);
+ *   <li>{@code rediss://...}: the same over TLS;
+ *   <li>{@code redis-cluster://[user:password@]host:port,host:port[?options]}: a Redis Cluster,
+ *       reached through any of the listed nodes.
+ * </ul>
+ *
+ * <p>User information without a colon is taken as the password alone ({@code redis://secret@host}),
+ * and {@code :password} likewise; percent-escapes are decoded. Options:
+ *
+ * <ul>
+ *   <li>{@code poolSize}: connections per server, default {@value #DEFAULT_POOL_SIZE}, at least 2
+ *       (the lock-release subscriber keeps one);
+ *   <li>{@code timeout}: connect and socket timeout, default 2s;
+ *   <li>{@code connectTimeout}: the connect timeout alone, default {@code timeout};
+ *   <li>{@code socketTimeout}: how long to wait for a reply, default {@code timeout};
+ *   <li>{@code ssl}: {@code true} for TLS, default {@code true} for {@code rediss://} and {@code
+ *       false} otherwise (the way to ask for TLS with {@code redis-cluster://}).
+ * </ul>
+ *
+ * <p>Opening pings the server (or reads the cluster's slot map), so a wrong address or password
+ * fails at once with a {@link StoreException} naming the server.
+ */
+public final class RedisProvider implements CacheProvider {
+
+    /** The default number of pooled connections per server. */
+    public static final int DEFAULT_POOL_SIZE = 16;
+
+    /** The default connect and socket timeout. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+
+    private static final int DEFAULT_PORT = 6379;
+    private static final String CLUSTER = "redis-cluster";
+
+    /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+    public RedisProvider() {}
+
+    @Override
+    public int apiVersion() {
+        return API_VERSION;
+    }
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("redis", "rediss", CLUSTER);
+    }
+
+    @Override
+    public Backend open(URI uri, UriOptions options) {
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean clusterMode = scheme.equals(CLUSTER);
+        String shown = UriOptions.redact(uri);
+        String authority = uri.getRawAuthority();
+        if (authority == null || authority.isEmpty()) {
+            throw new CacheConfigurationException(shown + " names no server; write " + example(clusterMode));
+        }
+        String userInfo = null;
+        int at = authority.lastIndexOf('@');
+        if (at >= 0) {
+            userInfo = authority.substring(0, at);
+            authority = authority.substring(at + 1);
+        }
+        List<HostAndPort> nodes = nodes(authority, shown, clusterMode);
+        int database = database(uri, shown, clusterMode);
+
+        int poolSize = options.takeInt("poolSize", DEFAULT_POOL_SIZE);
+        if (poolSize < 2) {
+            throw new CacheConfigurationException("option poolSize=" + poolSize + " in " + shown
+                    + " is too small: the lock-release subscriber keeps one connection; use 2 or more");
+        }
+        Duration timeout = options.takeDuration("timeout", DEFAULT_TIMEOUT);
+        int connectMillis = millis(options.takeDuration("connectTimeout", timeout), "connectTimeout", shown);
+        int socketMillis = millis(options.takeDuration("socketTimeout", timeout), "socketTimeout", shown);
+        millis(timeout, "timeout", shown);
+        boolean ssl = options.takeBoolean("ssl", scheme.equals("rediss"));
+
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(connectMillis)
+                .socketTimeoutMillis(socketMillis)
+                .database(database)
+                .ssl(ssl);
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            String user = colon < 0 ? "" : decode(userInfo.substring(0, colon));
+            String password = decode(colon < 0 ? userInfo : userInfo.substring(colon + 1));
+            if (!user.isEmpty()) {
+                config.user(user);
+            }
+            config.password(password);
+        }
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(poolSize);
+        pool.setMaxIdle(poolSize);
+        pool.setMinIdle(0);
+        pool.setJmxEnabled(false);
+        pool.setMaxWait(Duration.ofMillis((long) connectMillis + socketMillis));
+
+        String description = scheme + " "
+                + nodes.stream().map(HostAndPort::toString).collect(Collectors.joining(","))
+                + (database != 0 ? "/" + database : "");
+        UnifiedJedis client;
+        try {
+            client = clusterMode
+                    ? RedisClusterClient.builder()
+                            .nodes(new LinkedHashSet<>(nodes))
+                            .clientConfig(config.build())
+                            .poolConfig(pool)
+                            .build()
+                    : RedisClient.builder()
+                            .hostAndPort(nodes.get(0))
+                            .clientConfig(config.build())
+                            .poolConfig(pool)
+                            .build();
+        } catch (JedisException e) {
+            throw RedisStore.failure(description, e);
+        }
+        return RedisBackends.open(client, description, true, Duration.ofMillis((long) connectMillis + socketMillis));
+    }
+
+    private static List<HostAndPort> nodes(String authority, String shown, boolean clusterMode) {
+        List<HostAndPort> nodes = new ArrayList<>();
+        for (String part : authority.split(",", -1)) {
+            String host;
+            String port = null;
+            if (part.startsWith("[")) {
+                int close = part.indexOf(']');
+                if (close < 0) {
+                    throw new CacheConfigurationException("'" + part + "' in " + shown + " is not a valid host");
+                }
+                host = part.substring(1, close);
+                if (part.length() > close + 1) {
+                    if (part.charAt(close + 1) != ':') {
+                        throw new CacheConfigurationException("'" + part + "' in " + shown + " is not host:port");
+                    }
+                    port = part.substring(close + 2);
+                }
+            } else {
+                int colon = part.lastIndexOf(':');
+                host = colon < 0 ? part : part.substring(0, colon);
+                port = colon < 0 ? null : part.substring(colon + 1);
+            }
+            if (host.isEmpty()) {
+                throw new CacheConfigurationException(
+                        "a server in " + shown + " has no host name; write " + example(clusterMode));
+            }
+            nodes.add(new HostAndPort(host, port(port, shown)));
+        }
+        if (!clusterMode && nodes.size() > 1) {
+            throw new CacheConfigurationException(shown + " names " + nodes.size()
+                    + " servers, but redis:// takes one; for a cluster write " + example(true));
+        }
+        return nodes;
+    }
+
+    private static int port(String text, String shown) {
+        if (text == null || text.isEmpty()) {
+            return DEFAULT_PORT;
+        }
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CacheConfigurationException("port '" + text + "' in " + shown + " is not a port (1 to 65535)");
+    }
+
+    private static int database(URI uri, String shown, boolean clusterMode) {
+        String path = uri.getRawPath();
+        if (path == null || path.isEmpty() || path.equals("/")) {
+            return 0;
+        }
+        if (clusterMode) {
+            throw new CacheConfigurationException(
+                    shown + " has a path, but a Redis Cluster has only database 0; remove '" + path + "'");
+        }
+        String db = path.substring(1);
+        try {
+            int database = Integer.parseInt(db);
+            if (database >= 0) {
+                return database;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CacheConfigurationException(
+                "'" + path + "' in " + shown + " is not a database number; write /0, /1, ... or leave it out");
+    }
+
+    private static int millis(Duration duration, String name, String shown) {
+        if (duration.isNegative() || duration.isZero() || duration.toMillis() > Integer.MAX_VALUE) {
+            throw new CacheConfigurationException("option " + name + "=" + duration + " in " + shown
+                    + " must be at least 1ms and at most " + Integer.MAX_VALUE + "ms");
+        }
+        return (int) duration.toMillis();
+    }
+
+    private static String decode(String text) {
+        // Keep '+' literal: user information is percent-encoded, not form-encoded.
+        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static String example(boolean clusterMode) {
+        return clusterMode
+                ? "redis-cluster://host:port,host:port[?options]"
+                : "redis://[user:password@]host[:port][/db][?options]";
+    }
+}

@@ -1,0 +1,319 @@
+package dev.cachekit.redis;
+
+import dev.cachekit.spi.Store;
+import dev.cachekit.spi.StoreCapabilities;
+import dev.cachekit.spi.StoreException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
+
+/**
+ * A {@link Store} over a Jedis {@link UnifiedJedis}: a {@link RedisClient} (standalone) or a {@link
+ * RedisClusterClient}.
+ *
+ * <p>Standalone, a multi-get is one {@code MGET} and a multi-set without TTL one {@code MSET}. In
+ * cluster mode, where a command may only touch keys of one slot, a multi-get or multi-set is a
+ * pipeline per node holding the keys, the nodes served in parallel: still one round trip per node.
+ * TTLs are sent as {@code PX} milliseconds. Set-if-absent is {@code SET NX [PX]}; compare-and-delete
+ * and compare-and-set are Lua scripts; increment is {@code INCR}.
+ *
+ * <p>Every Jedis failure is thrown as a {@link StoreException} naming the server. After a
+ * connection failure the pool's idle connections are dropped, so a restarted server is reached
+ * again by the next call. Thread-safe.
+ */
+final class RedisStore implements Store {
+
+    /** Redis' default {@code proto-max-bulk-len}: the largest string a server accepts. */
+    static final int MAX_STRING_BYTES = 512 * 1024 * 1024;
+
+    private static final StoreCapabilities CAPABILITIES =
+            new StoreCapabilities(Duration.ofMillis(1), MAX_STRING_BYTES, MAX_STRING_BYTES, true);
+
+    private static final RedisScript COMPARE_AND_DELETE = new RedisScript(
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end");
+
+    // ARGV: expected, new value, TTL in ms ("0" = no expiry, which a plain SET also clears).
+    private static final RedisScript COMPARE_AND_SET = new RedisScript("if redis.call('GET', KEYS[1]) == ARGV[1] then"
+            + " if ARGV[3] == '0' then redis.call('SET', KEYS[1], ARGV[2])"
+            + " else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end"
+            + " return 1 else return 0 end");
+
+    private final UnifiedJedis client;
+    private final RedisClusterClient cluster;
+    private final String description;
+    private final boolean ownsClient;
+    private final ExecutorService nodeExecutor;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Creates a store over a client.
+     *
+     * @param client a {@link RedisClient}, a {@link RedisClusterClient}, or another standalone
+     *     {@link UnifiedJedis}
+     * @param description names the server(s) for messages: {@code redis 127.0.0.1:6379}
+     * @param ownsClient whether {@link #close()} closes the client
+     */
+    RedisStore(UnifiedJedis client, String description, boolean ownsClient) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.cluster = client instanceof RedisClusterClient c ? c : null;
+        this.description = Objects.requireNonNull(description, "description");
+        this.ownsClient = ownsClient;
+        this.nodeExecutor = cluster == null ? null : nodeExecutor(description);
+    }
+
+    @Override
+    public StoreCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public byte[] get(String key) {
+        byte[] raw = bytes(key);
+        return call(() -> client.get(raw));
+    }
+
+    @Override
+    public List<byte[]> getAll(List<String> keys) {
+        if (keys.isEmpty()) {
+            return new ArrayList<>();
+        }
+        if (cluster == null) {
+            byte[][] raw = new byte[keys.size()][];
+            for (int i = 0; i < raw.length; i++) {
+                raw[i] = bytes(keys.get(i));
+            }
+            return call(() -> new ArrayList<>(client.mget(raw)));
+        }
+        if (keys.size() == 1) {
+            List<byte[]> one = new ArrayList<>(1);
+            one.add(get(keys.get(0)));
+            return one;
+        }
+        return call(() -> {
+            try (AbstractPipeline pipeline = cluster.pipelined(nodeExecutor)) {
+                List<Response<byte[]>> responses = new ArrayList<>(keys.size());
+                for (String key : keys) {
+                    responses.add(pipeline.get(bytes(key)));
+                }
+                pipeline.sync();
+                List<byte[]> values = new ArrayList<>(keys.size());
+                for (Response<byte[]> response : responses) {
+                    values.add(response.get());
+                }
+                return values;
+            }
+        });
+    }
+
+    @Override
+    public void set(String key, byte[] value, long ttlMillis) {
+        byte[] raw = bytes(key);
+        SetParams params = expiry(ttlMillis);
+        call(() -> client.set(raw, value, params));
+    }
+
+    @Override
+    public void setAll(Map<String, byte[]> entries, long ttlMillis) {
+        SetParams params = expiry(ttlMillis);
+        if (entries.isEmpty()) {
+            return;
+        }
+        if (cluster == null && ttlMillis == NO_EXPIRY) {
+            byte[][] keysAndValues = new byte[entries.size() * 2][];
+            int i = 0;
+            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+                keysAndValues[i++] = bytes(entry.getKey());
+                keysAndValues[i++] = entry.getValue();
+            }
+            call(() -> client.mset(keysAndValues));
+            return;
+        }
+        call(() -> {
+            try (AbstractPipeline pipeline = cluster != null ? cluster.pipelined(nodeExecutor) : client.pipelined()) {
+                List<Response<String>> responses = new ArrayList<>(entries.size());
+                entries.forEach((key, value) -> responses.add(pipeline.set(bytes(key), value, params)));
+                pipeline.sync();
+                // A failed command surfaces as an exception from its response.
+                responses.forEach(Response::get);
+                return null;
+            }
+        });
+    }
+
+    @Override
+    public boolean setIfAbsent(String key, byte[] value, long ttlMillis) {
+        byte[] raw = bytes(key);
+        SetParams params = expiry(ttlMillis).nx();
+        return call(() -> "OK".equals(client.set(raw, value, params)));
+    }
+
+    @Override
+    public boolean delete(String key) {
+        byte[] raw = bytes(key);
+        return call(() -> client.del(raw) > 0);
+    }
+
+    @Override
+    public boolean compareAndDelete(String key, byte[] expected) {
+        Objects.requireNonNull(expected, "expected");
+        byte[] raw = bytes(key);
+        return call(() -> COMPARE_AND_DELETE.run(client, raw, expected)) > 0;
+    }
+
+    @Override
+    public boolean compareAndSet(String key, byte[] expected, byte[] value, long ttlMillis) {
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(value, "value");
+        expiry(ttlMillis);
+        byte[] raw = bytes(key);
+        byte[] ttl = Long.toString(ttlMillis).getBytes(StandardCharsets.US_ASCII);
+        return call(() -> COMPARE_AND_SET.run(client, raw, expected, value, ttl)) > 0;
+    }
+
+    @Override
+    public long increment(String key) {
+        byte[] raw = bytes(key);
+        return call(() -> client.incr(raw));
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    /**
+     * Checks that the server answers (and accepts the credentials), so a bad URI fails when the
+     * cache is opened rather than on first use.
+     *
+     * @throws StoreException naming the server and what went wrong
+     */
+    void ping() {
+        call(client::ping);
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (nodeExecutor != null) {
+            nodeExecutor.shutdown();
+        }
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    /** Runs a Jedis call, turning its failures into {@link StoreException}s naming the server. */
+    private <T> T call(Supplier<T> operation) {
+        if (closed.get()) {
+            throw new IllegalStateException(description + " store is closed");
+        }
+        try {
+            return operation.get();
+        } catch (JedisException e) {
+            if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException) {
+                dropIdleConnections();
+            }
+            throw failure(description, e);
+        }
+    }
+
+    /**
+     * Translates a Jedis failure into a {@link StoreException} that names the server and says what
+     * to do.
+     *
+     * @param description the store's description
+     * @param e the Jedis failure
+     * @return the exception to throw
+     */
+    static StoreException failure(String description, JedisException e) {
+        String reason = rootMessage(e);
+        if (e instanceof JedisAccessControlException
+                || reason.startsWith("WRONGPASS")
+                || reason.startsWith("NOAUTH")
+                || reason.contains("invalid username-password")) {
+            return new StoreException(
+                    description + " refused the credentials: " + reason + "; check the user and password in the URI",
+                    e);
+        }
+        if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException) {
+            return new StoreException(
+                    description + " is unreachable: " + reason + "; is the server running and the address right?", e);
+        }
+        return new StoreException(description + " failed: " + reason, e);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message =
+                root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return message.equals(e.getMessage()) || e.getMessage() == null
+                ? message
+                : e.getMessage() + " (" + message + ")";
+    }
+
+    /**
+     * Idle pooled connections to a server that was restarted are dead; dropping them lets the next
+     * call connect afresh instead of failing once per stale connection.
+     */
+    private void dropIdleConnections() {
+        try {
+            if (client instanceof RedisClient standalone) {
+                standalone.getPool().clear();
+            } else if (cluster != null) {
+                cluster.getClusterNodes().values().forEach(pool -> pool.clear());
+            }
+        } catch (RuntimeException ignored) {
+            // Best effort: a pool that cannot be cleared still discards each broken connection on use.
+        }
+    }
+
+    private static byte[] bytes(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static SetParams expiry(long ttlMillis) {
+        if (ttlMillis < 0) {
+            throw new IllegalArgumentException("ttlMillis must be 0 (no expiry) or positive, was " + ttlMillis);
+        }
+        SetParams params = SetParams.setParams();
+        return ttlMillis == NO_EXPIRY ? params : params.px(ttlMillis);
+    }
+
+    private static ExecutorService nodeExecutor(String description) {
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor executor =
+                new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread =
+                            new Thread(runnable, "cachekit-" + description + "-node-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+}
