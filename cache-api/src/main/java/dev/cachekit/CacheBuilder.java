@@ -47,6 +47,7 @@ public final class CacheBuilder {
     private LoadTimeoutPolicy loadTimeoutPolicy;
     private Clock clock = Clock.systemUTC();
     private Executor touchExecutor;
+    private CacheListener listener = CacheListener.NONE;
 
     CacheBuilder() {}
 
@@ -203,6 +204,17 @@ public final class CacheBuilder {
     }
 
     /**
+     * Sets the listener that hears hits, misses and the steps of every load (default: none).
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public CacheBuilder listener(CacheListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /**
      * Builds the cache, opening the backend if a URI was given.
      *
      * @return the cache
@@ -264,7 +276,8 @@ public final class CacheBuilder {
                 pick(timeout, DEFAULT_LOAD_TIMEOUT),
                 pick(policy, LoadTimeoutPolicy.FAIL),
                 clock,
-                touchExecutor);
+                touchExecutor,
+                listener);
     }
 
     private Duration checkedTtl(UriOptions options, String name) {

@@ -51,7 +51,8 @@ final class DefaultCache implements Cache {
             Duration loadTimeout,
             LoadTimeoutPolicy loadTimeoutPolicy,
             Clock clock,
-            Executor touchExecutor) {}
+            Executor touchExecutor,
+            CacheListener listener) {}
 
     private final Backend backend;
     private final Store store;
@@ -66,6 +67,7 @@ final class DefaultCache implements Cache {
     private final java.util.Set<String> touching = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final View untagged;
+    private final CacheListener listener;
 
     DefaultCache(Backend backend, Settings settings, Codec codec) {
         this.backend = backend;
@@ -84,6 +86,7 @@ final class DefaultCache implements Cache {
         this.scheduler = executor;
         this.touchExecutor = settings.touchExecutor() != null ? settings.touchExecutor() : scheduler;
         this.untagged = new View(List.of());
+        this.listener = settings.listener();
     }
 
     // ---- Cache --------------------------------------------------------------------------------
@@ -239,12 +242,15 @@ final class DefaultCache implements Cache {
             checkTtl(ttl);
             Lookup<T> first = read(storeKey, key, type);
             if (first.isHit()) {
+                tell(l -> l.hit(key));
                 return first.value();
             }
+            tell(l -> l.miss(key));
             long deadline = System.nanoTime() + settings.loadTimeout().toNanos();
             CompletableFuture<Object> mine = new CompletableFuture<>();
             CompletableFuture<Object> leader = loading.putIfAbsent(storeKey, mine);
             if (leader != null) {
+                tell(l -> l.joinedLoad(key));
                 return follow(leader, key, storeKey, type, ttl, loader, deadline);
             }
             try {
@@ -296,9 +302,11 @@ final class DefaultCache implements Cache {
                 String key, String storeKey, Class<T> type, Duration ttl, Loader<? extends T> loader, long deadline) {
             String lockKey = settings.prefix() + "load:" + key;
             Backoff backoff = new Backoff();
+            boolean waiting = false;
             while (true) {
                 Optional<LockLease> lease = locker.tryAcquire(lockKey, settings.lockLease());
                 if (lease.isPresent()) {
+                    tell(l -> l.lockAcquired(key));
                     LeaseWatchdog watchdog = LeaseWatchdog.start(scheduler, locker, lease.get(), settings.lockLease());
                     try {
                         Lookup<T> again = read(storeKey, key, type);
@@ -315,6 +323,10 @@ final class DefaultCache implements Cache {
                 if (left <= 0) {
                     return onTimeout(key, storeKey, type, ttl, loader);
                 }
+                if (!waiting) {
+                    waiting = true;
+                    tell(l -> l.waitingForHolder(key));
+                }
                 Duration wait = locker.signalsRelease() ? Backoff.SIGNAL_SAFETY_WAIT : backoff.next();
                 try {
                     locker.awaitRelease(lockKey, Duration.ofNanos(Math.min(left, wait.toNanos())));
@@ -324,6 +336,7 @@ final class DefaultCache implements Cache {
                 }
                 Lookup<T> again = read(storeKey, key, type);
                 if (again.isHit()) {
+                    tell(l -> l.hit(key));
                     return again.value();
                 }
             }
@@ -339,12 +352,17 @@ final class DefaultCache implements Cache {
 
         private <T> T loadAndPut(String key, String storeKey, Duration ttl, Loader<? extends T> loader) {
             T value;
+            long started = System.nanoTime();
             try {
                 value = loader.load();
             } catch (Exception e) {
+                tell(l -> l.loadFailed(key, e));
                 throw new CacheLoadException(key, e);
             }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            tell(l -> l.loaded(key, took));
             write(storeKey, value, value == null ? settings.nullTtl() : ttl);
+            tell(l -> l.stored(key));
             return value;
         }
 
@@ -439,6 +457,17 @@ final class DefaultCache implements Cache {
             touchExecutor.execute(touch);
         } catch (RejectedExecutionException e) {
             touching.remove(storeKey);
+        }
+    }
+
+    private void tell(java.util.function.Consumer<CacheListener> event) {
+        if (listener == CacheListener.NONE) {
+            return;
+        }
+        try {
+            event.accept(listener);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cache listener " + listener + " threw; ignored", e);
         }
     }
 
