@@ -1,6 +1,8 @@
 package dev.cachekit.tck;
 
 import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.Store;
+import dev.cachekit.spi.StoreTagger;
 
 /**
  * How the TCK reaches a backend under test. A backend's test class returns one from its
@@ -56,4 +58,25 @@ public interface BackendFixture {
 
     /** Removes every key, so each test starts from an empty store. Called before each test. */
     void reset();
+
+    /**
+     * Builds a backend like {@code opened} whose store calls go through {@code store}, a decorator
+     * the TCK wraps around {@code opened.store()} (a {@link CountingStore}) to count round trips.
+     * The returned backend closes {@code opened} when it is closed.
+     *
+     * <p>The default puts a {@link StoreTagger} over {@code store} when {@code opened} uses one, so
+     * the tagger's calls are counted too, and keeps {@code opened}'s locker (its calls are counted by
+     * the TCK at the {@code Locker} level). A backend whose tagger is its own overrides this to build
+     * that tagger over {@code store}; otherwise the tests that count a tagger's store calls are
+     * skipped, saying so.
+     *
+     * @param opened a backend this fixture opened
+     * @param store a decorator of {@code opened.store()}
+     * @return the backend over the decorated store
+     */
+    default Backend overStore(Backend opened, Store store) {
+        Backend.Builder builder = Backend.builder(store).locker(opened.locker()).closeWith(opened);
+        builder.tagger(opened.tagger() instanceof StoreTagger ? new StoreTagger(store) : opened.tagger());
+        return builder.build();
+    }
 }

@@ -1,14 +1,459 @@
 package dev.cachekit.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.Store;
+import dev.cachekit.spi.StoreCapabilities;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
 /**
- * The contract of the Store (placeholder: the TCK issue fills it in).
+ * The contract of a {@link Store}: bytes by key, multi-get in one call, TTLs that really expire at
+ * the declared granularity, atomic conditional writes across clients, and the declared key and
+ * value limits.
+ *
+ * <pre>{@code
+ * class RedisStoreTest extends StoreContract {
+ *     @Override
+ *     protected BackendFixture fixture() {
+ *         return RedisFixtures.standalone();
+ *     }
+ * }
+ * }</pre>
  */
-public abstract class StoreContract {
+public abstract class StoreContract extends ContractSupport {
+
+    /** Creates the contract; subclasses supply the fixture. */
+    protected StoreContract() {}
 
     /**
      * The backend under test.
      *
      * @return the fixture
      */
+    @Override
     protected abstract BackendFixture fixture();
+
+    private static final long LONG_TTL_MILLIS = Duration.ofMinutes(10).toMillis();
+
+    @Nested
+    @DisplayName("Reading and writing")
+    class ReadingAndWriting {
+
+        @Test
+        @DisplayName("a value that was set is read back, and a key never set reads as null")
+        void setThenGet() {
+            Store store = open().store();
+            store.set(key("a"), bytes("alpha"), Store.NO_EXPIRY);
+            assertThat(store.get(key("a"))).isEqualTo(bytes("alpha"));
+            assertThat(store.get(key("never-set"))).isNull();
+        }
+
+        @Test
+        @DisplayName("a multi-get of present, absent and repeated keys answers positionally, null for each absent key")
+        void multiGetIsPositional() {
+            Store store = open().store();
+            store.set(key("a"), bytes("A"), Store.NO_EXPIRY);
+            store.set(key("b"), bytes("B"), Store.NO_EXPIRY);
+            List<byte[]> values = store.getAll(
+                    List.of(key("a"), key("absent-1"), key("b"), key("a"), key("absent-2"), key("b"), key("a")));
+            assertThat(values).hasSize(7);
+            assertThat(values.get(0)).isEqualTo(bytes("A"));
+            assertThat(values.get(1)).isNull();
+            assertThat(values.get(2)).isEqualTo(bytes("B"));
+            assertThat(values.get(3)).isEqualTo(bytes("A"));
+            assertThat(values.get(4)).isNull();
+            assertThat(values.get(5)).isEqualTo(bytes("B"));
+            assertThat(values.get(6)).isEqualTo(bytes("A"));
+        }
+
+        @Test
+        @DisplayName("a multi-get of 500 keys returns every value in order")
+        void largeMultiGet() {
+            Store store = open().store();
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                keys.add(key("k" + i));
+                if (i % 3 != 0) {
+                    entries.put(key("k" + i), bytes("v" + i));
+                }
+            }
+            store.setAll(entries, Store.NO_EXPIRY);
+            List<byte[]> values = store.getAll(keys);
+            assertThat(values).hasSize(500);
+            for (int i = 0; i < 500; i++) {
+                assertThat(values.get(i)).as("value of k%d", i).isEqualTo(i % 3 == 0 ? null : bytes("v" + i));
+            }
+        }
+
+        @Test
+        @DisplayName("set overwrites the previous value, and setAll writes every entry")
+        void overwriteAndSetAll() {
+            Store store = open().store();
+            store.set(key("a"), bytes("first"), Store.NO_EXPIRY);
+            store.set(key("a"), bytes("second"), Store.NO_EXPIRY);
+            store.setAll(Map.of(key("b"), bytes("B"), key("c"), bytes("C")), Store.NO_EXPIRY);
+            assertThat(store.getAll(List.of(key("a"), key("b"), key("c"))))
+                    .containsExactly(bytes("second"), bytes("B"), bytes("C"));
+        }
+
+        @Test
+        @DisplayName("values holding every byte value 0..255 come back unchanged")
+        void everyByteValue() {
+            Store store = open().store();
+            byte[] all = new byte[512];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = (byte) (i % 256);
+            }
+            byte[] reversed = all.clone();
+            for (int i = 0; i < reversed.length; i++) {
+                reversed[i] = all[all.length - 1 - i];
+            }
+            store.set(key("all"), all, Store.NO_EXPIRY);
+            store.setAll(Map.of(key("reversed"), reversed), Store.NO_EXPIRY);
+            assertThat(store.get(key("all"))).isEqualTo(all);
+            assertThat(store.getAll(List.of(key("reversed"), key("all")))).containsExactly(reversed, all);
+        }
+
+        @Test
+        @DisplayName("a value of length 0 is stored as present and empty, not as absent")
+        void emptyValue() {
+            Store store = open().store();
+            store.set(key("empty"), new byte[0], Store.NO_EXPIRY);
+            assertThat(store.get(key("empty"))).isNotNull().isEmpty();
+            assertThat(store.getAll(List.of(key("empty"), key("absent")))).containsExactly(new byte[0], null);
+            assertThat(store.setIfAbsent(key("empty"), bytes("x"), Store.NO_EXPIRY))
+                    .as("setIfAbsent on a key holding an empty value")
+                    .isFalse();
+        }
+
+        @Test
+        @DisplayName("the store keeps no reference to the caller's array: changing it after set changes nothing")
+        void valuesAreNotAliased() {
+            Store store = open().store();
+            byte[] value = bytes("original");
+            store.set(key("a"), value, Store.NO_EXPIRY);
+            Arrays.fill(value, (byte) 'X');
+            byte[] read = store.get(key("a"));
+            assertThat(read).isEqualTo(bytes("original"));
+            Arrays.fill(read, (byte) 'Y');
+            assertThat(store.get(key("a"))).isEqualTo(bytes("original"));
+        }
+
+        @Test
+        @DisplayName("keys with spaces, colons and non-ASCII characters are stored apart and read back")
+        void unusualKeys() {
+            Store store = open().store();
+            List<String> keys =
+                    List.of(key("with space"), key("with:colon"), key("ключ-ü-✓"), key("Case"), key("case"));
+            for (int i = 0; i < keys.size(); i++) {
+                store.set(keys.get(i), bytes("v" + i), Store.NO_EXPIRY);
+            }
+            List<byte[]> values = store.getAll(keys);
+            for (int i = 0; i < keys.size(); i++) {
+                assertThat(values.get(i)).as("value of '%s'", keys.get(i)).isEqualTo(bytes("v" + i));
+            }
+        }
+
+        @Test
+        @DisplayName("delete removes a key and tells whether it was present")
+        void delete() {
+            Store store = open().store();
+            store.set(key("a"), bytes("A"), Store.NO_EXPIRY);
+            assertThat(store.delete(key("a"))).isTrue();
+            assertThat(store.get(key("a"))).isNull();
+            assertThat(store.delete(key("a"))).isFalse();
+        }
+
+        @Test
+        @DisplayName("describe() names the store, and close() may be called twice")
+        void describeAndClose() {
+            Backend backend = fixture().open();
+            assertThat(backend.store().describe()).isNotBlank();
+            backend.close();
+            backend.close();
+        }
+    }
+
+    @Nested
+    @DisplayName("Expiry")
+    class Expiry {
+
+        @Test
+        @DisplayName("an entry with a TTL of two granularity steps is there at first and gone after it")
+        void ttlExpires() {
+            Store store = open().store();
+            StoreCapabilities caps = store.capabilities();
+            Duration ttl = step(caps).multipliedBy(2);
+            store.set(key("short"), bytes("S"), ttl.toMillis());
+            store.set(key("forever"), bytes("F"), Store.NO_EXPIRY);
+            store.set(key("long"), bytes("L"), LONG_TTL_MILLIS);
+            assertThat(store.get(key("short"))).isEqualTo(bytes("S"));
+            waitPastTtl(ttl, caps);
+            assertThat(store.getAll(List.of(key("short"), key("forever"), key("long"))))
+                    .containsExactly(null, bytes("F"), bytes("L"));
+            assertThat(store.setIfAbsent(key("short"), bytes("again"), Store.NO_EXPIRY))
+                    .as("setIfAbsent on an expired key")
+                    .isTrue();
+        }
+
+        @Test
+        @DisplayName("setAll and setIfAbsent apply their TTL to what they write")
+        void ttlOfBulkAndConditionalWrites() {
+            Store store = open().store();
+            StoreCapabilities caps = store.capabilities();
+            Duration ttl = step(caps).multipliedBy(2);
+            store.setAll(Map.of(key("a"), bytes("A"), key("b"), bytes("B")), ttl.toMillis());
+            assertThat(store.setIfAbsent(key("c"), bytes("C"), ttl.toMillis())).isTrue();
+            waitPastTtl(ttl, caps);
+            assertThat(store.getAll(List.of(key("a"), key("b"), key("c")))).containsExactly(null, null, null);
+        }
+
+        @Test
+        @DisplayName("a TTL below the store's granularity is rounded up and still expires, never turned into no expiry")
+        void tinyTtlStillExpires() {
+            Store store = open().store();
+            StoreCapabilities caps = store.capabilities();
+            long tiny = Math.max(1, caps.ttlGranularity().toMillis() / 2);
+            store.set(key("tiny"), bytes("T"), tiny);
+            waitPastTtl(caps.ttlGranularity(), caps);
+            assertThat(store.get(key("tiny"))).isNull();
+        }
+
+        @Test
+        @DisplayName("a sub-second TTL of 150 ms expires well before a second")
+        void subSecondTtl() {
+            Store store = open().store();
+            StoreCapabilities caps = store.capabilities();
+            assumeCapability(
+                    caps.subSecondTtl(),
+                    "TTL granularity is " + caps.ttlGranularity() + ", so sub-second TTLs are rounded up");
+            store.set(key("fast"), bytes("F"), 150);
+            store.set(key("slow"), bytes("S"), 5_000);
+            sleep(Duration.ofMillis(700));
+            assertThat(store.getAll(List.of(key("fast"), key("slow")))).containsExactly(null, bytes("S"));
+        }
+
+        @Test
+        @DisplayName("a TTL longer than 30 days is kept as a duration, not read as a point in time")
+        void longTtlIsADuration() {
+            Store store = open().store();
+            long days31 = Duration.ofDays(31).toMillis();
+            store.set(key("set"), bytes("A"), days31);
+            store.setAll(Map.of(key("setAll"), bytes("B")), days31);
+            store.setIfAbsent(key("setIfAbsent"), bytes("C"), days31);
+            assertThat(store.getAll(List.of(key("set"), key("setAll"), key("setIfAbsent"))))
+                    .containsExactly(bytes("A"), bytes("B"), bytes("C"));
+        }
+
+        @Test
+        @DisplayName("compareAndSet gives the entry its new TTL")
+        void compareAndSetSetsTtl() {
+            Store store = open().store();
+            StoreCapabilities caps = store.capabilities();
+            Duration shortTtl = step(caps).multipliedBy(2);
+            store.set(key("extended"), bytes("v1"), shortTtl.toMillis());
+            store.set(key("shortened"), bytes("w1"), LONG_TTL_MILLIS);
+            assertThat(store.compareAndSet(key("extended"), bytes("v1"), bytes("v2"), LONG_TTL_MILLIS))
+                    .isTrue();
+            assertThat(store.compareAndSet(key("shortened"), bytes("w1"), bytes("w2"), shortTtl.toMillis()))
+                    .isTrue();
+            waitPastTtl(shortTtl, caps);
+            assertThat(store.getAll(List.of(key("extended"), key("shortened")))).containsExactly(bytes("v2"), null);
+        }
+    }
+
+    @Nested
+    @DisplayName("Conditional writes")
+    class ConditionalWrites {
+
+        @Test
+        @DisplayName("setIfAbsent writes only when the key is absent")
+        void setIfAbsent() {
+            Store store = open().store();
+            assertThat(store.setIfAbsent(key("a"), bytes("first"), Store.NO_EXPIRY))
+                    .isTrue();
+            assertThat(store.setIfAbsent(key("a"), bytes("second"), Store.NO_EXPIRY))
+                    .isFalse();
+            assertThat(store.get(key("a"))).isEqualTo(bytes("first"));
+        }
+
+        @Test
+        @DisplayName(
+                "setIfAbsent is atomic: 16 threads on two clients race for each of 100 keys and exactly one wins each")
+        void setIfAbsentIsAtomic() throws Exception {
+            Store first = open().store();
+            Store second = openSecond().store();
+            int keys = 100;
+            int threads = 16;
+            AtomicIntegerArray wins = new AtomicIntegerArray(keys);
+            CyclicBarrier eachKey = new CyclicBarrier(threads);
+            runConcurrently(threads, t -> () -> {
+                Store store = t % 2 == 0 ? first : second;
+                for (int k = 0; k < keys; k++) {
+                    eachKey.await();
+                    if (store.setIfAbsent(key("race-" + k), bytes("thread-" + t), Store.NO_EXPIRY)) {
+                        wins.incrementAndGet(k);
+                    }
+                }
+                return null;
+            });
+            for (int k = 0; k < keys; k++) {
+                assertThat(wins.get(k)).as("winners of key race-%d", k).isEqualTo(1);
+            }
+        }
+
+        @Test
+        @DisplayName("compareAndDelete deletes only when the value matches")
+        void compareAndDelete() {
+            Store store = open().store();
+            store.set(key("a"), bytes("mine"), Store.NO_EXPIRY);
+            assertThat(store.compareAndDelete(key("a"), bytes("theirs"))).isFalse();
+            assertThat(store.compareAndDelete(key("a"), bytes("mine-and-more"))).isFalse();
+            assertThat(store.get(key("a"))).isEqualTo(bytes("mine"));
+            assertThat(store.compareAndDelete(key("a"), bytes("mine"))).isTrue();
+            assertThat(store.get(key("a"))).isNull();
+            assertThat(store.compareAndDelete(key("a"), bytes("mine"))).isFalse();
+        }
+
+        @Test
+        @DisplayName("compareAndSet replaces only when the value matches, and never creates an absent key")
+        void compareAndSet() {
+            Store store = open().store();
+            store.set(key("a"), bytes("v1"), Store.NO_EXPIRY);
+            assertThat(store.compareAndSet(key("a"), bytes("other"), bytes("v2"), Store.NO_EXPIRY))
+                    .isFalse();
+            assertThat(store.get(key("a"))).isEqualTo(bytes("v1"));
+            assertThat(store.compareAndSet(key("a"), bytes("v1"), bytes("v2"), Store.NO_EXPIRY))
+                    .isTrue();
+            assertThat(store.get(key("a"))).isEqualTo(bytes("v2"));
+            assertThat(store.compareAndSet(key("absent"), bytes("v1"), bytes("v2"), Store.NO_EXPIRY))
+                    .isFalse();
+            assertThat(store.get(key("absent"))).isNull();
+        }
+
+        @Test
+        @DisplayName("compareAndSet is atomic: 8 threads on two clients each add 50 to a counter by CAS, ending at 400")
+        void compareAndSetIsAtomic() throws Exception {
+            Store first = open().store();
+            Store second = openSecond().store();
+            first.set(key("n"), bytes("0"), Store.NO_EXPIRY);
+            runConcurrently(8, t -> () -> {
+                Store store = t % 2 == 0 ? first : second;
+                for (int i = 0; i < 50; i++) {
+                    while (true) {
+                        byte[] current = store.get(key("n"));
+                        int next = Integer.parseInt(new String(current, StandardCharsets.UTF_8)) + 1;
+                        if (store.compareAndSet(key("n"), current, bytes(Integer.toString(next)), Store.NO_EXPIRY)) {
+                            break;
+                        }
+                    }
+                }
+                return null;
+            });
+            assertThat(first.get(key("n"))).isEqualTo(bytes("400"));
+        }
+
+        @Test
+        @DisplayName("increment counts from 1 and is atomic: 16 threads on two clients get 1600 distinct values")
+        void incrementIsAtomic() throws Exception {
+            Store first = open().store();
+            Store second = openSecond().store();
+            assertThat(first.increment(key("counter-a"))).isEqualTo(1);
+            assertThat(second.increment(key("counter-a"))).isEqualTo(2);
+            List<List<Long>> seen = runConcurrently(16, t -> () -> {
+                Store store = t % 2 == 0 ? first : second;
+                List<Long> mine = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    mine.add(store.increment(key("counter-b")));
+                }
+                return mine;
+            });
+            Set<Long> distinct = new HashSet<>();
+            seen.forEach(distinct::addAll);
+            assertThat(distinct).hasSize(1600);
+            assertThat(first.increment(key("counter-b"))).isEqualTo(1601);
+        }
+    }
+
+    @Nested
+    @DisplayName("Limits")
+    class Limits {
+
+        @Test
+        @DisplayName(
+                "a key of the largest declared length works, and two such keys differing in the last byte stay apart"
+                        + " (10,000 bytes when the store declares no limit)")
+        void longestKey() {
+            Store store = open().store();
+            int max = store.capabilities().maxKeyBytes();
+            int length = max == StoreCapabilities.UNLIMITED ? 10_000 : max;
+            String base = key("long-");
+            String stem = base + "k".repeat(length - bytes(base).length - 1);
+            String a = stem + "a";
+            String b = stem + "b";
+            assertThat(bytes(a)).hasSize(length);
+            store.set(a, bytes("A"), Store.NO_EXPIRY);
+            store.set(b, bytes("B"), Store.NO_EXPIRY);
+            assertThat(store.getAll(List.of(a, b))).containsExactly(bytes("A"), bytes("B"));
+            assertThat(store.setIfAbsent(a, bytes("again"), Store.NO_EXPIRY)).isFalse();
+            assertThat(store.compareAndDelete(a, bytes("A"))).isTrue();
+            assertThat(store.getAll(List.of(a, b))).containsExactly(null, bytes("B"));
+        }
+
+        @Test
+        @DisplayName("a value of the largest declared size works (4 MiB when the store declares no limit)")
+        void largestValue() {
+            Store store = open().store();
+            int max = store.capabilities().maxValueBytes();
+            byte[] value = new byte[max == StoreCapabilities.UNLIMITED ? 4 << 20 : max];
+            for (int i = 0; i < value.length; i++) {
+                value[i] = (byte) (i * 31 + 7);
+            }
+            store.set(key("big"), value, Store.NO_EXPIRY);
+            assertThat(store.get(key("big"))).isEqualTo(value);
+            assertThat(store.getAll(List.of(key("big"), key("absent")))).containsExactly(value, null);
+        }
+    }
+
+    @Nested
+    @DisplayName("Two clients")
+    class TwoClients {
+
+        @Test
+        @DisplayName("what one client writes or deletes, the other sees at once")
+        void clientsShareData() {
+            Store first = open().store();
+            Store second = openSecond().store();
+            first.set(key("a"), bytes("from first"), Store.NO_EXPIRY);
+            assertThat(second.get(key("a"))).isEqualTo(bytes("from first"));
+            assertThat(second.delete(key("a"))).isTrue();
+            assertThat(first.get(key("a"))).isNull();
+        }
+
+        @Test
+        @DisplayName("the fixture's raw hooks see and delete what the store wrote")
+        void rawHooks() {
+            Store store = open().store();
+            store.set(key("raw"), bytes("R"), Store.NO_EXPIRY);
+            assertThat(backendFixture().rawGet(key("raw"))).isEqualTo(bytes("R"));
+            backendFixture().rawDelete(key("raw"));
+            assertThat(store.get(key("raw"))).isNull();
+            assertThat(backendFixture().rawGet(key("raw"))).isNull();
+        }
+    }
 }
