@@ -1,0 +1,89 @@
+package dev.cachekit.example;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The stampede example")
+class StampedeExampleTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private PrintStream print(ByteArrayOutputStream bytes) {
+        return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @DisplayName("on the embedded default: one load per round, every worker gets user 1, the flush forces one new load")
+    void scenarioOnEmbeddedDefault() throws Exception {
+        Scenario.Result result =
+                new Scenario(StampedeExample.DEFAULT_URI, 10, Duration.ofMillis(300), print(out)).run();
+
+        assertThat(result.rounds()).hasSize(2);
+        Scenario.Round first = result.rounds().get(0);
+        Scenario.Round second = result.rounds().get(1);
+        assertThat(first.databaseLoads()).isEqualTo(1);
+        assertThat(first.outcomes()).hasSize(10);
+        assertThat(first.everyWorkerGotUser1()).isTrue();
+        assertThat(second.databaseLoads())
+                .as("the flush forces exactly one new load")
+                .isEqualTo(1);
+        assertThat(second.outcomes()).hasSize(10);
+        assertThat(second.everyWorkerGotUser1()).isTrue();
+        assertThat(result.backend()).startsWith("hazelcast");
+    }
+
+    @Test
+    @DisplayName("the command line prints a timeline and a summary and exits 0")
+    void commandLine() {
+        int code = StampedeExample.run(
+                new String[] {"--uri", "memory:", "--workers", "4", "--load-time", "50ms"}, print(out), print(err));
+
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).isZero();
+        assertThat(text)
+                .contains("got the lock for user:1, loading it from the database")
+                .contains("Summary: database loads 1, workers with user 1 4 of 4")
+                .contains("Database loads: 1 in round 1, 1 after the flush (backend memory:).");
+    }
+
+    @Test
+    @DisplayName("--help explains every option and exits 0")
+    void help() {
+        assertThat(StampedeExample.run(new String[] {"--help"}, print(out), print(err)))
+                .isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("--uri URI", "--workers N", "--load-time DURATION", "--help");
+    }
+
+    @Test
+    @DisplayName("a bad option gets a clear message and exit code 2")
+    void badOptions() {
+        assertThat(StampedeExample.run(new String[] {"--wrokers", "3"}, print(out), print(err)))
+                .isEqualTo(2);
+        assertThat(StampedeExample.run(new String[] {"--workers", "many"}, print(out), print(err)))
+                .isEqualTo(2);
+        assertThat(StampedeExample.run(new String[] {"--load-time"}, print(out), print(err)))
+                .isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("stampede-example: unknown option '--wrokers'")
+                .contains("stampede-example: --workers takes a whole number, was 'many'")
+                .contains("stampede-example: --load-time needs a value")
+                .contains("Run with --help to see the options.");
+    }
+
+    @Test
+    @DisplayName("an unknown backend scheme is reported with exit code 1")
+    void unknownScheme() {
+        assertThat(StampedeExample.run(new String[] {"--uri", "nope://x"}, print(out), print(err)))
+                .isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("stampede-example: no cache provider for scheme 'nope'");
+    }
+}
