@@ -1,0 +1,139 @@
+package dev.cachekit.hazelcast;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.core.HazelcastInstance;
+import dev.cachekit.CacheConfigurationException;
+import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.CacheProvider;
+import dev.cachekit.spi.StoreException;
+import dev.cachekit.spi.UriOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Opens the Hazelcast backend.
+ *
+ * <ul>
+ *   <li>{@code hazelcast://embedded[?cluster=NAME&members=host:port,...&port=5701]} starts a member
+ *       in this JVM. It joins the listed members over TCP/IP (never multicast); without {@code
+ *       members} it joins whatever member of the same cluster listens on {@code 127.0.0.1}, ports
+ *       {@code port} to {@code port + 2}, so several processes on one machine form one cluster.
+ *   <li>{@code hazelcast://host:port[,host:port...][?cluster=NAME&connectTimeout=5s]} starts a
+ *       client of a running cluster.
+ * </ul>
+ *
+ * <p>Both take {@code cluster} (default {@value #DEFAULT_CLUSTER}) and {@code map} (default
+ * {@value HazelcastBackends#DEFAULT_MAP}). Closing the backend shuts down the member or client it
+ * started. For an instance of your own, use {@link HazelcastBackends#of}.
+ */
+public final class HazelcastProvider implements CacheProvider {
+
+    /** The cluster name used when the URI gives none. */
+    public static final String DEFAULT_CLUSTER = "cachekit";
+
+    /** How long a client tries to reach the cluster when the URI gives no {@code connectTimeout}. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final String EMBEDDED = "embedded";
+
+    /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+    public HazelcastProvider() {}
+
+    @Override
+    public int apiVersion() {
+        return API_VERSION;
+    }
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("hazelcast");
+    }
+
+    @Override
+    public Backend open(URI uri, UriOptions options) {
+        String shown = UriOptions.redact(uri);
+        String authority = uri.getRawAuthority();
+        if (authority == null || authority.isBlank()) {
+            throw new CacheConfigurationException("'" + shown + "' names no Hazelcast: write hazelcast://embedded"
+                    + " for a member in this JVM or hazelcast://host:port[,host:port...] for a client");
+        }
+        String cluster = options.take("cluster", DEFAULT_CLUSTER);
+        String map = options.take("map", HazelcastBackends.DEFAULT_MAP);
+        if (cluster.isBlank() || map.isBlank()) {
+            throw new CacheConfigurationException("options 'cluster' and 'map' of " + shown + " must not be empty");
+        }
+        if (authority.toLowerCase(Locale.ROOT).equals(EMBEDDED)) {
+            return openMember(shown, options, cluster, map);
+        }
+        return openClient(shown, authority, options, cluster, map);
+    }
+
+    private static Backend openMember(String uri, UriOptions options, String cluster, String map) {
+        List<HostPort> members = options.take("members")
+                .map(m -> HostPort.parseList(m, "members option", uri))
+                .orElse(List.of());
+        int port = options.takeInt("port", HostPort.DEFAULT_PORT);
+        if (port < 1 || port + EmbeddedMember.PORT_COUNT - 1 > 65_535) {
+            throw new CacheConfigurationException("option 'port=" + port + "' of " + uri + " is not a usable port");
+        }
+        HazelcastInstance member = EmbeddedMember.start(EmbeddedMember.config(cluster, port, members, map));
+        return ownedBackend(member, map, EmbeddedMember.describe(member));
+    }
+
+    private static Backend openClient(String uri, String authority, UriOptions options, String cluster, String map) {
+        List<HostPort> addresses = HostPort.parseList(authority, "address list", uri);
+        Duration connectTimeout = options.takeDuration("connectTimeout", DEFAULT_CONNECT_TIMEOUT);
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+            throw new CacheConfigurationException(
+                    "option 'connectTimeout' of " + uri + " must be positive, was " + connectTimeout);
+        }
+        String shownAddresses = addresses.stream().map(HostPort::toString).collect(Collectors.joining(","));
+        ClientConfig config = clientConfig(cluster, addresses, connectTimeout);
+        HazelcastInstance client;
+        try {
+            client = HazelcastClient.newHazelcastClient(config);
+        } catch (RuntimeException e) {
+            throw new StoreException(
+                    "hazelcast client could not connect to cluster '" + cluster + "' at " + shownAddresses
+                            + " within " + connectTimeout.toMillis() + " ms (" + e.getMessage()
+                            + "); check that a member listens there and that its cluster name is '" + cluster
+                            + "', or raise ?connectTimeout=",
+                    e);
+        }
+        return ownedBackend(client, map, "hazelcast client -> " + shownAddresses + " (cluster " + cluster + ")");
+    }
+
+    /**
+     * The configuration of a client of {@code cluster}: it gives up, and shuts down, when it cannot
+     * reach any of {@code addresses} within {@code connectTimeout}, at start and after losing the
+     * cluster.
+     */
+    static ClientConfig clientConfig(String cluster, List<HostPort> addresses, Duration connectTimeout) {
+        ClientConfig config = new ClientConfig();
+        config.setClusterName(cluster);
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.getNetworkConfig()
+                .setAddresses(addresses.stream().map(HostPort::toString).toList());
+        config.getNetworkConfig().setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
+        config.getConnectionStrategyConfig()
+                .getConnectionRetryConfig()
+                .setClusterConnectTimeoutMillis(connectTimeout.toMillis());
+        return config;
+    }
+
+    private static Backend ownedBackend(HazelcastInstance instance, String map, String description) {
+        try {
+            return HazelcastBackends.builder(instance, map, description)
+                    .closeWith(instance::shutdown)
+                    .build();
+        } catch (RuntimeException e) {
+            instance.shutdown();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.cachekit.hazelcast;
+
+import com.hazelcast.core.HazelcastException;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import dev.cachekit.spi.CorruptEntryException;
+import dev.cachekit.spi.Store;
+import dev.cachekit.spi.StoreCapabilities;
+import dev.cachekit.spi.StoreException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A {@link Store} over one {@link IMap}{@code <String, byte[]>} of a member or a client.
+ *
+ * <p>Every write passes its TTL explicitly, so {@link Store#NO_EXPIRY} means "never" whatever TTL
+ * the map's configuration gives. Hazelcast keeps expiry times in whole seconds, rounded down, so an
+ * entry could expire up to a second before its TTL: TTLs are therefore rounded up to whole seconds
+ * plus one, and an entry lives at least its TTL and at most two seconds longer. Byte arrays are kept in the map's binary form, so {@code remove(key,
+ * value)} compares them by content. Compare-and-set and increment run as entry processors on the
+ * partition that owns the key: their classes must be on the members' class path.
+ */
+final class HazelcastStore implements Store {
+
+    private static final StoreCapabilities CAPABILITIES = new StoreCapabilities(
+            Duration.ofSeconds(1), StoreCapabilities.UNLIMITED, StoreCapabilities.UNLIMITED, true);
+
+    // Hazelcast keeps expiry times as int seconds; longer TTLs are capped (at about 34 years).
+    private static final long MAX_TTL_SECONDS = Integer.MAX_VALUE / 2;
+
+    private final IMap<String, byte[]> map;
+    private final String description;
+    private volatile boolean closed;
+
+    HazelcastStore(HazelcastInstance instance, String mapName, String description) {
+        Objects.requireNonNull(instance, "instance");
+        this.map = instance.getMap(Objects.requireNonNull(mapName, "mapName"));
+        this.description = Objects.requireNonNull(description, "description");
+    }
+
+    IMap<String, byte[]> map() {
+        return map;
+    }
+
+    @Override
+    public StoreCapabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public byte[] get(String key) {
+        return call("get " + key, () -> map.get(key));
+    }
+
+    @Override
+    public List<byte[]> getAll(List<String> keys) {
+        Map<String, byte[]> found = call("getAll of " + keys.size() + " keys", () -> map.getAll(new HashSet<>(keys)));
+        List<byte[]> values = new ArrayList<>(keys.size());
+        for (String key : keys) {
+            values.add(found.get(key));
+        }
+        return values;
+    }
+
+    @Override
+    public void set(String key, byte[] value, long ttlMillis) {
+        long ttl = ttl(ttlMillis);
+        run("set " + key, () -> map.set(key, value, ttl, TimeUnit.MILLISECONDS));
+    }
+
+    @Override
+    public void setAll(Map<String, byte[]> entries, long ttlMillis) {
+        long ttl = ttl(ttlMillis);
+        // IMap.setAll takes no TTL; the writes go out together and are awaited together instead.
+        run("setAll of " + entries.size() + " keys", () -> {
+            List<CompletableFuture<Void>> writes = new ArrayList<>(entries.size());
+            entries.forEach((key, value) -> writes.add(
+                    map.setAsync(key, value, ttl, TimeUnit.MILLISECONDS).toCompletableFuture()));
+            await(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+        });
+    }
+
+    @Override
+    public boolean setIfAbsent(String key, byte[] value, long ttlMillis) {
+        long ttl = ttl(ttlMillis);
+        return call("putIfAbsent " + key, () -> map.putIfAbsent(key, value, ttl, TimeUnit.MILLISECONDS) == null);
+    }
+
+    @Override
+    public boolean delete(String key) {
+        return call("remove " + key, () -> map.remove(key) != null);
+    }
+
+    @Override
+    public boolean compareAndDelete(String key, byte[] expected) {
+        Objects.requireNonNull(expected, "expected");
+        return call("remove-if-equal " + key, () -> map.remove(key, expected));
+    }
+
+    @Override
+    public boolean compareAndSet(String key, byte[] expected, byte[] value, long ttlMillis) {
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(value, "value");
+        long ttl = ttl(ttlMillis);
+        return call(
+                "compare-and-set " + key,
+                () -> map.executeOnKey(key, new CompareAndSetProcessor(expected, value, ttl)));
+    }
+
+    @Override
+    public long increment(String key) {
+        Long next = call("increment " + key, () -> map.executeOnKey(key, new IncrementProcessor()));
+        if (next == null) {
+            throw new CorruptEntryException(key, "counter in " + description + " does not hold a decimal number");
+        }
+        return next;
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    /** Marks the store closed; the Hazelcast instance is closed (or not) by whoever started it. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private void run(String operation, Runnable action) {
+        call(operation, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    private <T> T call(String operation, Supplier<T> action) {
+        if (closed) {
+            throw new IllegalStateException(description + " store is closed");
+        }
+        try {
+            return action.get();
+        } catch (HazelcastException | IllegalStateException | CompletionException e) {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            throw new StoreException(
+                    operation + " on " + description + " failed: "
+                            + cause.getClass().getSimpleName() + ": " + cause.getMessage(),
+                    cause);
+        }
+    }
+
+    private static void await(CompletionStage<Void> all) {
+        try {
+            all.toCompletableFuture().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime && !(runtime instanceof CompletionException)) {
+                throw runtime;
+            }
+            throw e;
+        }
+    }
+
+    private static long ttl(long ttlMillis) {
+        if (ttlMillis < 0) {
+            throw new IllegalArgumentException("ttlMillis must be 0 (no expiry) or positive, was " + ttlMillis);
+        }
+        if (ttlMillis == NO_EXPIRY) {
+            return 0; // Hazelcast's "never expires"
+        }
+        long seconds = Math.min(MAX_TTL_SECONDS, ttlMillis / 1000 + (ttlMillis % 1000 == 0 ? 0 : 1) + 1);
+        return seconds * 1000;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.cachekit.hazelcast;
+
+import dev.cachekit.tck.BackendFixture;
+import dev.cachekit.tck.TaggerContract;
+import org.junit.jupiter.api.AfterAll;
+
+/** The TCK's tagger contract, with its two nodes on two clients of a two-member cluster. */
+class HazelcastClientTaggerTest extends TaggerContract {
+
+    private static final HazelcastFixture FIXTURE = HazelcastFixture.clients();
+
+    @AfterAll
+    static void stopCluster() {
+        FIXTURE.close();
+    }
+
+    @Override
+    protected BackendFixture fixture() {
+        return FIXTURE;
+    }
+}
