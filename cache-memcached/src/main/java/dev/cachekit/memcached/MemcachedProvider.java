@@ -1,0 +1,252 @@
+package dev.cachekit.memcached;
+
+import dev.cachekit.CacheConfigurationException;
+import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.CacheProvider;
+import dev.cachekit.spi.StoreException;
+import dev.cachekit.spi.UriOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import net.spy.memcached.ConnectionFactory;
+import net.spy.memcached.ConnectionFactoryBuilder;
+import net.spy.memcached.DefaultHashAlgorithm;
+import net.spy.memcached.FailureMode;
+import net.spy.memcached.MemcachedClient;
+import net.spy.memcached.auth.AuthDescriptor;
+
+/**
+ * Opens the memcached backend: {@code memcached://[user:password@]host:port[,host:port...][?options]}.
+ *
+ * <p>The client speaks the binary protocol; with several servers, keys are spread by Ketama
+ * consistent hashing. A call for a key whose server is down fails at once ({@code
+ * FailureMode.Cancel}) with a {@link StoreException} naming that server, until the client has
+ * reconnected; keys are never moved to another server, so a server coming back never serves
+ * values that were overwritten elsewhere meanwhile. The user and password, when given, are sent
+ * with SASL (the servers must run with {@code -S}).
+ *
+ * <p>Options, with their defaults:
+ *
+ * <ul>
+ *   <li>{@code timeout=2s}: how long each call waits for the server, and how long opening waits
+ *       for every server to accept the connection;
+ *   <li>{@code maxItemSize=1m}: the servers' item size limit, as given to memcached with {@code
+ *       -I} ({@code 512k}, {@code 4m}, or bytes); values up to this less {@value
+ *       MemcachedStore#ITEM_OVERHEAD_BYTES} bytes are accepted, larger ones refused with a clear
+ *       error before anything is sent;
+ *   <li>{@code maxReconnectDelay=30s}: the longest pause between attempts to reconnect to a lost
+ *       server.
+ * </ul>
+ *
+ * <p>memcached cannot signal a released lock, so lock waiters poll with jittered backoff.
+ */
+public final class MemcachedProvider implements CacheProvider {
+
+    /** The port of a server given without one. */
+    public static final int DEFAULT_PORT = 11211;
+
+    /** Default for the {@code timeout} option. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Default for the {@code maxReconnectDelay} option. */
+    public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
+
+    private static final String LOGGER_PROPERTY = "net.spy.log.LoggerImpl";
+
+    /** Creates the provider; called by {@link java.util.ServiceLoader}. */
+    public MemcachedProvider() {}
+
+    @Override
+    public int apiVersion() {
+        return API_VERSION;
+    }
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("memcached");
+    }
+
+    @Override
+    public Backend open(URI uri, UriOptions options) {
+        String shown = UriOptions.redact(uri);
+        List<InetSocketAddress> servers = servers(uri, shown);
+        Optional<AuthDescriptor> auth = auth(uri, shown);
+        Duration timeout = options.takeDuration("timeout", DEFAULT_TIMEOUT);
+        if (timeout.toMillis() < 1) {
+            throw new CacheConfigurationException(
+                    "option timeout in " + shown + " must be at least 1ms, was " + timeout);
+        }
+        int maxItemSize = itemSize(options.take("maxItemSize"), shown);
+        Duration reconnect = options.takeDuration("maxReconnectDelay", DEFAULT_MAX_RECONNECT_DELAY);
+        if (reconnect.getSeconds() < 1) {
+            throw new CacheConfigurationException(
+                    "option maxReconnectDelay in " + shown + " must be at least 1s, was " + reconnect);
+        }
+
+        MemcachedClient client;
+        try {
+            client = new MemcachedClient(connectionFactory(servers.size(), timeout, reconnect, auth), servers);
+        } catch (IOException | RuntimeException e) {
+            throw new StoreException("could not start a memcached client for " + shown + ": " + e.getMessage(), e);
+        }
+        MemcachedStore store = new MemcachedStore(client, true, maxItemSize);
+        try {
+            store.awaitConnected(timeout);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return Backend.builder(store).build();
+    }
+
+    /**
+     * The client settings this backend relies on: binary protocol (CAS on delete, any key bytes),
+     * {@code FailureMode.Cancel} (a lost server's keys are never moved to another one) and, for
+     * several servers, Ketama consistent hashing.
+     */
+    static ConnectionFactory connectionFactory(
+            int servers, Duration timeout, Duration maxReconnectDelay, Optional<AuthDescriptor> auth) {
+        routeClientLogging();
+        ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder()
+                .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
+                .setFailureMode(FailureMode.Cancel)
+                .setOpTimeout(timeout.toMillis())
+                .setMaxReconnectDelay(maxReconnectDelay.getSeconds())
+                .setDaemon(true);
+        if (servers > 1) {
+            factory.setLocatorType(ConnectionFactoryBuilder.Locator.CONSISTENT)
+                    .setHashAlg(DefaultHashAlgorithm.KETAMA_HASH);
+        }
+        auth.ifPresent(factory::setAuthDescriptor);
+        return factory.build();
+    }
+
+    /**
+     * spymemcached prints to standard error unless told otherwise; send it to JDK logging, which
+     * applications route where they like (for example with SLF4J's jul-to-slf4j bridge). An
+     * explicit choice of the application wins.
+     */
+    private static void routeClientLogging() {
+        if (System.getProperty(LOGGER_PROPERTY) == null) {
+            System.setProperty(LOGGER_PROPERTY, "net.spy.memcached.compat.log.SunLogger");
+        }
+    }
+
+    private static List<InetSocketAddress> servers(URI uri, String shown) {
+        String authority = uri.getRawAuthority();
+        String path = uri.getRawPath();
+        if (authority == null || authority.isEmpty() || (path != null && !path.isEmpty() && !path.equals("/"))) {
+            throw new CacheConfigurationException(
+                    "'" + shown + "' is not a memcached URI; write memcached://host:port[,host:port...][?options]");
+        }
+        String hosts = authority.substring(authority.lastIndexOf('@') + 1);
+        List<InetSocketAddress> servers = new ArrayList<>();
+        for (String server : hosts.split(",", -1)) {
+            servers.add(server(server.trim(), shown));
+        }
+        return servers;
+    }
+
+    private static InetSocketAddress server(String server, String shown) {
+        String host;
+        String port = null;
+        if (server.startsWith("[")) {
+            int close = server.indexOf(']');
+            if (close < 0) {
+                throw badServer(server, shown);
+            }
+            host = server.substring(1, close);
+            String rest = server.substring(close + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw badServer(server, shown);
+                }
+                port = rest.substring(1);
+            }
+        } else {
+            int colon = server.lastIndexOf(':');
+            host = colon < 0 ? server : server.substring(0, colon);
+            port = colon < 0 ? null : server.substring(colon + 1);
+        }
+        if (host.isEmpty() || host.contains(":") && !server.startsWith("[")) {
+            throw badServer(server, shown);
+        }
+        int portNumber = DEFAULT_PORT;
+        if (port != null) {
+            try {
+                portNumber = Integer.parseInt(port);
+            } catch (NumberFormatException e) {
+                throw badServer(server, shown);
+            }
+            if (portNumber < 1 || portNumber > 65535) {
+                throw badServer(server, shown);
+            }
+        }
+        return new InetSocketAddress(host, portNumber);
+    }
+
+    private static CacheConfigurationException badServer(String server, String shown) {
+        return new CacheConfigurationException("server '" + server + "' in " + shown
+                + " is not host:port; write memcached://host:port[,host:port...], e.g. memcached://127.0.0.1:11211");
+    }
+
+    private static Optional<AuthDescriptor> auth(URI uri, String shown) {
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo == null) {
+            String authority = uri.getRawAuthority();
+            int at = authority == null ? -1 : authority.lastIndexOf('@');
+            userInfo = at < 0 ? null : authority.substring(0, at);
+        }
+        if (userInfo == null) {
+            return Optional.empty();
+        }
+        int colon = userInfo.indexOf(':');
+        if (colon <= 0) {
+            throw new CacheConfigurationException(
+                    "the user info of " + shown + " must be user:password (both URL-encoded) for SASL");
+        }
+        String user = decode(userInfo.substring(0, colon));
+        String password = decode(userInfo.substring(colon + 1));
+        return Optional.of(AuthDescriptor.typical(user, password));
+    }
+
+    private static String decode(String text) {
+        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Parses an item size as memcached's {@code -I} takes it: bytes, or a number with {@code k} or
+     * {@code m}.
+     */
+    static int itemSize(Optional<String> option, String shown) {
+        if (option.isEmpty()) {
+            return MemcachedStore.DEFAULT_MAX_ITEM_SIZE;
+        }
+        String text = option.get().trim().toLowerCase(Locale.ROOT);
+        long factor = 1;
+        if (text.endsWith("k")) {
+            factor = 1024;
+        } else if (text.endsWith("m")) {
+            factor = 1024 * 1024;
+        }
+        String digits = factor == 1 ? text : text.substring(0, text.length() - 1);
+        try {
+            long bytes = Long.parseLong(digits) * factor;
+            return MemcachedStore.checkItemSize(bytes > Integer.MAX_VALUE ? -1 : (int) bytes);
+        } catch (NumberFormatException e) {
+            throw new CacheConfigurationException("option 'maxItemSize=" + option.get() + "' in " + shown
+                    + " is not a size; write it as memcached's -I: 1m, 512k or a number of bytes");
+        } catch (IllegalArgumentException e) {
+            throw new CacheConfigurationException(
+                    "option 'maxItemSize=" + option.get() + "' in " + shown + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.cachekit.memcached;
+
+import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.Providers;
+import dev.cachekit.tck.BackendFixture;
+import dev.cachekit.tck.ServerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import net.spy.memcached.MemcachedClient;
+
+/**
+ * Reaches memcached servers the tests started: every {@link #open()} is a new client built from a
+ * {@code memcached://} URI through the provider, and the raw hooks use a client of their own with
+ * the same key mapping and hashing.
+ */
+final class MemcachedFixture implements BackendFixture {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private static MemcachedFixture single;
+    private static MemcachedFixture pair;
+
+    private final String name;
+    private final List<ServerProcess> servers;
+    private final String uri;
+    private MemcachedClient raw;
+
+    private MemcachedFixture(String name, List<ServerProcess> servers) {
+        this.name = name;
+        this.servers = servers;
+        this.uri = MemcachedServers.uri(servers, "timeout=" + TIMEOUT.toMillis() + "ms");
+    }
+
+    /**
+     * The fixture over the shared single server.
+     *
+     * @return the fixture
+     */
+    static synchronized MemcachedFixture single() {
+        if (single == null) {
+            single = new MemcachedFixture("memcached, one server", List.of(MemcachedServers.single()));
+        }
+        return single;
+    }
+
+    /**
+     * The fixture over the shared pair of servers (Ketama).
+     *
+     * @return the fixture
+     */
+    static synchronized MemcachedFixture pair() {
+        if (pair == null) {
+            pair = new MemcachedFixture("memcached, two servers (Ketama)", MemcachedServers.pair());
+        }
+        return pair;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Backend open() {
+        return Providers.open(uri);
+    }
+
+    @Override
+    public byte[] rawGet(String key) {
+        try {
+            return raw().asyncGet(MemcachedKeys.toMemcached(key), RawBytesTranscoder.INSTANCE)
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("raw get of " + key + " failed", e);
+        }
+    }
+
+    @Override
+    public void rawDelete(String key) {
+        try {
+            raw().delete(MemcachedKeys.toMemcached(key)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("raw delete of " + key + " failed", e);
+        }
+    }
+
+    @Override
+    public void reset() {
+        try {
+            if (!raw().flush().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("flush_all failed on " + servers);
+            }
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("flush_all failed on " + servers, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private synchronized MemcachedClient raw() {
+        if (raw == null) {
+            List<InetSocketAddress> addresses = servers.stream()
+                    .map(s -> new InetSocketAddress("127.0.0.1", s.port()))
+                    .toList();
+            try {
+                raw = new MemcachedClient(
+                        MemcachedProvider.connectionFactory(
+                                addresses.size(),
+                                TIMEOUT,
+                                MemcachedProvider.DEFAULT_MAX_RECONNECT_DELAY,
+                                Optional.empty()),
+                        addresses);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            new MemcachedStore(raw, false, MemcachedServers.ITEM_SIZE).awaitConnected(TIMEOUT);
+        }
+        return raw;
+    }
+}
