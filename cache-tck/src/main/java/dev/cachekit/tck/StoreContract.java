@@ -182,7 +182,7 @@ public abstract class StoreContract extends ContractSupport {
         @Test
         @DisplayName("describe() names the store, and close() may be called twice")
         void describeAndClose() {
-            Backend backend = fixture().open();
+            Backend backend = backendFixture().open();
             assertThat(backend.store().describe()).isNotBlank();
             backend.close();
             backend.close();

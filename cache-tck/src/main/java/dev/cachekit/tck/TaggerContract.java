@@ -1,14 +1,293 @@
 package dev.cachekit.tck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.cachekit.Cache;
+import dev.cachekit.TaggedCache;
+import dev.cachekit.spi.Tagger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
 /**
- * The contract of the Tagger (placeholder: the TCK issue fills it in).
+ * The contract of a {@link Tagger} and of tags as the cache uses them: flushing a tag removes the
+ * entries carrying it and only those, whatever the order of tags; an old version never comes back,
+ * even when a tag's key is evicted; a write that raced a flush stays invisible; and a flush costs the
+ * same whatever the number of entries.
+ *
+ * <p>Tag versions live at {@code prefix + "t:" + tag} and entries at {@code prefix + "e:" + key}
+ * (see {@link Cache}); the tests delete those keys behind the cache's back to play eviction.
  */
-public abstract class TaggerContract {
+public abstract class TaggerContract extends ContractSupport {
+
+    /** Creates the contract; subclasses supply the fixture. */
+    protected TaggerContract() {}
 
     /**
      * The backend under test.
      *
      * @return the fixture
      */
+    @Override
     protected abstract BackendFixture fixture();
+
+    private String tagKey(String tag) {
+        return prefix() + "t:" + tag;
+    }
+
+    @Nested
+    @DisplayName("Versions")
+    class Versions {
+
+        @Test
+        @DisplayName("a new tag gets a random version of at least 64 bits, returned again on the next call")
+        void versionIsCreatedOnceAndKept() {
+            Tagger tagger = open().tagger();
+            List<byte[]> first = tagger.versions(List.of(key("t:a"), key("t:b")));
+            assertThat(first).hasSize(2).doesNotContainNull();
+            assertThat(first.get(0)).hasSizeGreaterThanOrEqualTo(8);
+            assertThat(first.get(0)).isNotEqualTo(first.get(1));
+            List<byte[]> again = tagger.versions(List.of(key("t:b"), key("t:a")));
+            assertThat(again).containsExactly(first.get(1), first.get(0));
+        }
+
+        @Test
+        @DisplayName("16 threads on two clients asking for the versions of the same new tags all get the same ones")
+        void concurrentCreationAgrees() throws Exception {
+            Tagger first = open().tagger();
+            Tagger second = openSecond().tagger();
+            for (int round = 0; round < 20; round++) {
+                List<String> tags = List.of(key("t:x" + round), key("t:y" + round));
+                List<List<byte[]>> seen = runConcurrently(16, t -> () -> (t % 2 == 0 ? first : second).versions(tags));
+                Set<String> distinct = new HashSet<>();
+                for (List<byte[]> versions : seen) {
+                    distinct.add(Arrays.toString(versions.get(0)) + Arrays.toString(versions.get(1)));
+                }
+                assertThat(distinct).as("distinct answers in round %d", round).hasSize(1);
+            }
+        }
+
+        @Test
+        @DisplayName("flush gives a tag a new version, leaves other tags alone, and the other client sees it")
+        void flushReplacesTheVersion() {
+            Tagger first = open().tagger();
+            Tagger second = openSecond().tagger();
+            List<byte[]> before = first.versions(List.of(key("t:a"), key("t:b")));
+            first.flush(List.of(key("t:a")));
+            List<byte[]> after = second.versions(List.of(key("t:a"), key("t:b")));
+            assertThat(after.get(0)).isNotEqualTo(before.get(0));
+            assertThat(after.get(1)).isEqualTo(before.get(1));
+            assertThat(first.versions(List.of(key("t:a")))).containsExactly(after.get(0));
+        }
+
+        @Test
+        @DisplayName("a version is never used twice, even after the tag's key is deleted and created again")
+        void versionsAreNeverReused() {
+            Tagger tagger = open().tagger();
+            String tag = key("t:reused");
+            Set<String> seen = new HashSet<>();
+            for (int life = 0; life < 5; life++) {
+                assertThat(seen.add(
+                                Arrays.toString(tagger.versions(List.of(tag)).get(0))))
+                        .as("version after the tag key was created for the %d. time", life + 1)
+                        .isTrue();
+                for (int flush = 0; flush < 5; flush++) {
+                    tagger.flush(List.of(tag));
+                    assertThat(seen.add(Arrays.toString(
+                                    tagger.versions(List.of(tag)).get(0))))
+                            .as("version after flush %d", flush + 1)
+                            .isTrue();
+                }
+                backendFixture().rawDelete(tag);
+            }
+        }
+    }
+
+    @Nested
+    @DisplayName("Invalidation")
+    class Invalidation {
+
+        @Test
+        @DisplayName("flushing one tag removes the entries carrying it and only those")
+        void flushRemovesOnlyItsEntries() {
+            Cache cache = cache(open());
+            cache.tags("users").put("a", "A");
+            cache.tags("orders").put("b", "B");
+            cache.tags("users", "orders").put("c", "C");
+            cache.put("d", "D");
+            cache.tags("users").flush();
+            assertThat(cache.tags("users").get("a", String.class).isMiss()).isTrue();
+            assertThat(cache.tags("users", "orders").get("c", String.class).isMiss())
+                    .isTrue();
+            assertThat(cache.tags("orders").get("b", String.class).orElse(null)).isEqualTo("B");
+            assertThat(cache.get("d", String.class).orElse(null)).isEqualTo("D");
+        }
+
+        @Test
+        @DisplayName("the order of tags does not matter")
+        void tagOrderDoesNotMatter() {
+            Cache cache = cache(open());
+            cache.tags("b", "a", "c").put("k", "V");
+            assertThat(cache.tags("c", "a", "b").get("k", String.class).orElse(null))
+                    .isEqualTo("V");
+            assertThat(cache.tags(List.of("a", "c", "b")).get("k", String.class).orElse(null))
+                    .isEqualTo("V");
+            cache.tags("c").flush();
+            assertThat(cache.tags("a", "b", "c").get("k", String.class).isMiss())
+                    .isTrue();
+        }
+
+        @Test
+        @DisplayName("with overlapping tag sets, a flush removes every set holding the tag and no other")
+        void overlappingTagSets() {
+            Cache cache = cache(open());
+            TaggedCache xy = cache.tags("x", "y");
+            TaggedCache yz = cache.tags("y", "z");
+            xy.put("k1", "1");
+            yz.put("k2", "2");
+            cache.tags("x").flush();
+            assertThat(xy.get("k1", String.class).isMiss()).isTrue();
+            assertThat(yz.get("k2", String.class).orElse(null)).isEqualTo("2");
+            xy.put("k1", "1 again");
+            cache.tags("y").flush();
+            assertThat(xy.get("k1", String.class).isMiss()).isTrue();
+            assertThat(yz.get("k2", String.class).isMiss()).isTrue();
+            xy.put("k1", "1 third");
+            yz.put("k2", "2 again");
+            cache.tags("z").flush();
+            assertThat(xy.get("k1", String.class).orElse(null)).isEqualTo("1 third");
+            assertThat(yz.get("k2", String.class).isMiss()).isTrue();
+        }
+
+        @Test
+        @DisplayName("a read with a different tag set, a subset, a superset or none, is a miss")
+        void differentTagSetIsAMiss() {
+            Cache cache = cache(open());
+            cache.tags("a", "b").put("k", "tagged");
+            cache.put("plain", "untagged");
+            assertThat(cache.tags("a").get("k", String.class).isMiss()).isTrue();
+            assertThat(cache.tags("a", "b", "c").get("k", String.class).isMiss())
+                    .isTrue();
+            assertThat(cache.tags("a", "c").get("k", String.class).isMiss()).isTrue();
+            assertThat(cache.get("k", String.class).isMiss()).isTrue();
+            assertThat(cache.tags("a").get("plain", String.class).isMiss()).isTrue();
+            assertThat(cache.tags("a", "b").get("k", String.class).orElse(null)).isEqualTo("tagged");
+        }
+
+        @Test
+        @DisplayName("an entry whose tag key was evicted is a miss, and stays one after new puts under that tag")
+        void evictedTagNeverRevives() {
+            Cache cache = cache(open());
+            TaggedCache users = cache.tags("users");
+            users.put("old", "stale");
+            users.flush();
+            users.put("old", "stale again");
+            backendFixture().rawDelete(tagKey("users"));
+            assertThat(users.get("old", String.class).isMiss()).isTrue();
+            for (int i = 0; i < 5; i++) {
+                users.put("new" + i, "fresh");
+                assertThat(users.get("old", String.class).isMiss())
+                        .as("old entry after %d new puts under the recreated tag", i + 1)
+                        .isTrue();
+                backendFixture().rawDelete(tagKey("users"));
+            }
+            users.put("new", "fresh");
+            assertThat(users.get("new", String.class).orElse(null)).isEqualTo("fresh");
+        }
+
+        @Test
+        @DisplayName("a put that read the tag versions before a flush is invisible after the flush")
+        void putRacingAFlushStaysInvisible() {
+            Counted counted = openCounted();
+            Cache writer = cache(counted.backend());
+            Cache flusher = cache(openSecond());
+            TaggedCache view = writer.tags("users");
+            view.put("warm-up", "makes the tag version exist");
+            counted.store()
+                    .runBeforeNext(
+                            CountingStore.Op.SET, () -> flusher.tags("users").flush());
+            view.put("k", "written under the old version");
+            assertThat(writer.tags("users").get("k", String.class).isMiss()).isTrue();
+            assertThat(flusher.tags("users").get("k", String.class).isMiss()).isTrue();
+            view.put("k", "written after the flush");
+            assertThat(flusher.tags("users").get("k", String.class).orElse(null))
+                    .isEqualTo("written after the flush");
+        }
+
+        @Test
+        @DisplayName("a flush by one client invalidates the entries for the other")
+        void flushIsSeenByTheOtherClient() {
+            Cache first = cache(open());
+            Cache second = cache(openSecond());
+            first.tags("users").put("k", "V");
+            assertThat(second.tags("users").get("k", String.class).orElse(null)).isEqualTo("V");
+            second.tags("users").flush();
+            assertThat(first.tags("users").get("k", String.class).isMiss()).isTrue();
+        }
+    }
+
+    @Nested
+    @DisplayName("Cost")
+    class Cost {
+
+        @Test
+        @DisplayName("a tagged read is one multi-get of the entry and its tags, and an untagged read one get")
+        void taggedReadIsOneRoundTrip() {
+            Counted counted = openCounted();
+            Cache cache = cache(counted.backend());
+            cache.tags("a", "b", "c").put("k", "V");
+            cache.put("plain", "P");
+            counted.store().reset();
+            assertThat(cache.tags("a", "b", "c").get("k", String.class).orElse(null))
+                    .isEqualTo("V");
+            assertThat(counted.store().counts()).containsExactly(entry(CountingStore.Op.GET_ALL, 1L));
+            counted.store().reset();
+            assertThat(cache.get("plain", String.class).orElse(null)).isEqualTo("P");
+            assertThat(counted.store().counts()).containsExactly(entry(CountingStore.Op.GET, 1L));
+        }
+
+        @Test
+        @DisplayName("a flush costs the same store calls with 10,000 tagged entries as with 1")
+        void flushCostDoesNotGrowWithEntries() {
+            Counted counted = openCounted();
+            Cache cache = cache(counted.backend());
+            cache.tags("one").put("only", "1");
+            TaggedCache many = cache.tags("many");
+            for (int i = 0; i < 10_000; i++) {
+                many.put("e" + i, "v");
+            }
+            counted.store().reset();
+            cache.tags("one").flush();
+            Map<CountingStore.Op, Long> oneEntry = counted.store().counts();
+            counted.store().reset();
+            many.flush();
+            Map<CountingStore.Op, Long> tenThousand = counted.store().counts();
+            assumeTrue(
+                    !oneEntry.isEmpty() || !tenThousand.isEmpty(),
+                    "the tagger " + counted.backend().tagger().getClass().getName()
+                            + " makes no calls through the Store, so its flush cannot be counted;"
+                            + " override BackendFixture.overStore to build it over the TCK's store");
+            assertThat(tenThousand)
+                    .as("store calls of a flush over 10,000 entries")
+                    .isEqualTo(oneEntry);
+            assertThat(cache.tags("one").get("only", String.class).isMiss()).isTrue();
+            List<Integer> sample = new ArrayList<>();
+            for (int i = 0; i < 10_000; i += 97) {
+                sample.add(i);
+            }
+            for (int i : sample) {
+                assertThat(many.get("e" + i, String.class).isMiss())
+                        .as("entry e%d", i)
+                        .isTrue();
+            }
+        }
+    }
 }
