@@ -46,8 +46,9 @@ final class RedisStore implements Store {
     /** Redis' default {@code proto-max-bulk-len}: the largest string a server accepts. */
     static final int MAX_STRING_BYTES = 512 * 1024 * 1024;
 
+    // Keys are bounded by the same 512 MiB, which no cache key comes near: declared unlimited.
     private static final StoreCapabilities CAPABILITIES =
-            new StoreCapabilities(Duration.ofMillis(1), MAX_STRING_BYTES, MAX_STRING_BYTES, true);
+            new StoreCapabilities(Duration.ofMillis(1), StoreCapabilities.UNLIMITED, MAX_STRING_BYTES, true);
 
     private static final RedisScript COMPARE_AND_DELETE = new RedisScript(
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end");
@@ -266,8 +267,15 @@ final class RedisStore implements Store {
 
     private static String rootMessage(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        while (true) {
+            // Jedis keeps the per-address failures of a connect as suppressed exceptions.
+            Throwable next = root.getCause() != null
+                    ? root.getCause()
+                    : root.getSuppressed().length > 0 ? root.getSuppressed()[0] : null;
+            if (next == null || next == root) {
+                break;
+            }
+            root = next;
         }
         String message =
                 root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();

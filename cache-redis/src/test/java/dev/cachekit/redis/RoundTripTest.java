@@ -1,0 +1,104 @@
+package dev.cachekit.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachekit.Cache;
+import dev.cachekit.TaggedCache;
+import dev.cachekit.tck.ServerProcess;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Round trips counted by the servers themselves, with {@code INFO commandstats}. */
+class RoundTripTest {
+
+    private static ServerProcess server;
+
+    @BeforeAll
+    static void startServer() {
+        // A server of its own, so no other test's commands get counted.
+        server = RedisServers.startStandalone();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @Test
+    @DisplayName("a tagged read with three tags is exactly one MGET on a standalone server")
+    void taggedReadIsOneMget() {
+        try (Cache cache = Cache.open("redis://" + server.address());
+                CommandStats stats = CommandStats.snapshot(List.of(server))) {
+            TaggedCache tagged = cache.tags("users", "user:42", "lists");
+            tagged.put("user:42", "Ada");
+            stats.since();
+
+            assertThat(tagged.get("user:42", String.class).value()).isEqualTo("Ada");
+
+            assertThat(stats.since()).isEqualTo(Map.of("mget", 1L));
+        }
+    }
+
+    @Test
+    @DisplayName("a getOrLoad hit sends one read and no lock command")
+    void getOrLoadHitTakesNoLock() {
+        AtomicInteger loads = new AtomicInteger();
+        try (Cache cache = Cache.open("redis://" + server.address());
+                CommandStats stats = CommandStats.snapshot(List.of(server))) {
+            TaggedCache tagged = cache.tags("users", "user:7", "lists");
+            assertThat(tagged.getOrLoad("user:7", String.class, () -> "Grace" + loads.incrementAndGet()))
+                    .isEqualTo("Grace1");
+            stats.since();
+
+            assertThat(tagged.getOrLoad("user:7", String.class, () -> "Grace" + loads.incrementAndGet()))
+                    .isEqualTo("Grace1");
+            assertThat(cache.getOrLoad("plain", String.class, () -> "x" + loads.incrementAndGet()))
+                    .isEqualTo("x2");
+            stats.since();
+            assertThat(cache.getOrLoad("plain", String.class, () -> "x" + loads.incrementAndGet()))
+                    .isEqualTo("x2");
+
+            assertThat(stats.since()).isEqualTo(Map.of("get", 1L));
+            assertThat(loads).hasValue(2);
+        }
+    }
+
+    @Test
+    @DisplayName("the miss path of getOrLoad takes the lock natively: SET NX, INCR, EVALSHA, PUBLISH")
+    void getOrLoadMissUsesNativeLock() {
+        try (Cache cache = Cache.open("redis://" + server.address());
+                CommandStats stats = CommandStats.snapshot(List.of(server))) {
+            // Load the compare-and-delete script once, so the counted run is the steady state.
+            cache.getOrLoad("warm", String.class, () -> "w");
+            stats.since();
+
+            assertThat(cache.getOrLoad("cold", String.class, () -> "v")).isEqualTo("v");
+
+            // Read, lock (SET NX PX), fence INCR, re-read, SET of the value, release (EVALSHA, whose
+            // script's own GET and DEL the server counts too), PUBLISH to wake waiters.
+            assertThat(stats.since())
+                    .isEqualTo(Map.of("get", 3L, "set", 2L, "incr", 1L, "evalsha", 1L, "del", 1L, "publish", 1L));
+        }
+    }
+
+    @Test
+    @DisplayName("in a cluster, a tagged read is one GET per key, pipelined per node, and nothing else")
+    void clusterTaggedReadIsOneGetPerKey() {
+        List<ServerProcess> masters = RedisServers.cluster();
+        try (Cache cache = Cache.open(RedisFixture.cluster().uri());
+                CommandStats stats = CommandStats.snapshot(masters)) {
+            TaggedCache tagged = cache.tags("users", "user:42", "lists");
+            tagged.put("user:42", "Ada");
+            stats.since();
+
+            assertThat(tagged.get("user:42", String.class).value()).isEqualTo("Ada");
+
+            assertThat(stats.since()).isEqualTo(Map.of("get", 4L));
+        }
+    }
+}
