@@ -1,11 +1,13 @@
 package dev.cachekit.hazelcast;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.cachekit.tck.ServerProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
@@ -62,6 +64,21 @@ final class TestCluster implements AutoCloseable {
                 HazelcastProvider.clientConfig(name, addresses, Duration.ofSeconds(10)));
         clients.add(client);
         return client;
+    }
+
+    /**
+     * Waits (up to a minute) until member {@code index} sees {@code size} members, as it does a moment
+     * after a member joins or leaves.
+     *
+     * @return the members it sees
+     */
+    Set<Member> awaitMembers(int index, int size) throws InterruptedException {
+        HazelcastInstance member = members.get(index);
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        while (member.getCluster().getMembers().size() != size && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return member.getCluster().getMembers();
     }
 
     HazelcastInstance member(int index) {
