@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -85,7 +84,7 @@ final class HazelcastStore implements Store {
             List<CompletableFuture<Void>> writes = new ArrayList<>(entries.size());
             entries.forEach((key, value) -> writes.add(
                     map.setAsync(key, value, ttl, TimeUnit.MILLISECONDS).toCompletableFuture()));
-            await(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
+            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
         });
     }
 
@@ -155,17 +154,6 @@ final class HazelcastStore implements Store {
                     operation + " on " + description + " failed: "
                             + cause.getClass().getSimpleName() + ": " + cause.getMessage(),
                     cause);
-        }
-    }
-
-    private static void await(CompletionStage<Void> all) {
-        try {
-            all.toCompletableFuture().join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException runtime && !(runtime instanceof CompletionException)) {
-                throw runtime;
-            }
-            throw e;
         }
     }
 

@@ -14,6 +14,9 @@ import dev.cachekit.tck.ServerProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +95,7 @@ class HazelcastProviderTest {
     @Test
     @DisplayName("hazelcast://host:port,host:port starts a client, and closing the cache shuts down the client only")
     void clientConnectsAndClosesOnlyItself() {
+        Set<HazelcastInstance> clientsBefore = Set.copyOf(HazelcastClient.getAllHazelcastClients());
         String uri = "hazelcast://" + cluster.addressList() + "?cluster=" + cluster.name + "&map=provider-test";
         try (Cache cache = Cache.open(uri)) {
             assertThat(cache.describe())
@@ -102,7 +106,7 @@ class HazelcastProviderTest {
             assertThat(cluster.member(1).getMap("provider-test").keySet())
                     .anyMatch(key -> ((String) key).endsWith("through-client"));
         }
-        assertThat(HazelcastClient.getAllHazelcastClients()).isEmpty();
+        assertThat(HazelcastClient.getAllHazelcastClients()).containsExactlyInAnyOrderElementsOf(clientsBefore);
         assertThat(cluster.member(0).getLifecycleService().isRunning()).isTrue();
         assertThat(cluster.member(0).getCluster().getMembers()).hasSize(2);
     }
@@ -120,8 +124,33 @@ class HazelcastProviderTest {
     }
 
     @Test
+    @DisplayName(
+            "a cache on the caller's own client names the members it is connected to, and leaves the client running")
+    void ownClientIsNotShutDown() {
+        HazelcastInstance own = cluster.connectClient();
+        try (Cache cache =
+                Cache.builder().backend(HazelcastBackends.of(own, "own-client")).build()) {
+            cache.put("own", "client");
+            assertThat(cache.describe())
+                    .startsWith("hazelcast client -> ")
+                    .contains(cluster.addresses.get(0).toString());
+        }
+        assertThat(own.getLifecycleService().isRunning()).isTrue();
+        assertThat(own.getMap("own-client").size()).isPositive();
+    }
+
+    @Test
+    @DisplayName("a blank map name for the caller's own instance is refused")
+    void blankMapNameIsRefused() {
+        assertThatThrownBy(() -> HazelcastBackends.of(cluster.member(0), " "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("map needs a name");
+    }
+
+    @Test
     @DisplayName("an unreachable client address fails with a StoreException naming it, and leaves no client behind")
     void unreachableClientAddressFails() {
+        Set<HazelcastInstance> clientsBefore = Set.copyOf(HazelcastClient.getAllHazelcastClients());
         int nobody = ServerProcess.freePort();
 
         assertThatThrownBy(() -> Cache.open("hazelcast://127.0.0.1:" + nobody + "?connectTimeout=2s"))
@@ -129,7 +158,7 @@ class HazelcastProviderTest {
                 .hasMessageContaining("127.0.0.1:" + nobody)
                 .hasMessageContaining("within 2000 ms")
                 .hasMessageContaining("cluster 'cachekit'");
-        assertThat(HazelcastClient.getAllHazelcastClients()).isEmpty();
+        assertThat(HazelcastClient.getAllHazelcastClients()).containsExactlyInAnyOrderElementsOf(clientsBefore);
     }
 
     @Test
@@ -143,23 +172,23 @@ class HazelcastProviderTest {
         assertThatThrownBy(() -> Cache.open(uri))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("unknown option [colour]")
-                .hasMessageContaining("cluster")
-                .hasMessageContaining("members")
-                .hasMessageContaining("port")
-                .hasMessageContaining("map");
+                .satisfies(e -> assertThat(acceptedOptions(e)).contains("cluster", "members", "port", "map", "prefix"));
         assertThat(memberRunning(name)).isFalse();
     }
 
     @Test
     @DisplayName("a member-only option on a client URI is unknown there, and the client is shut down")
     void memberOptionOnClientUriIsUnknown() {
+        Set<HazelcastInstance> clientsBefore = Set.copyOf(HazelcastClient.getAllHazelcastClients());
         String uri = "hazelcast://" + cluster.addressList() + "?cluster=" + cluster.name + "&members=127.0.0.1:5701";
 
         assertThatThrownBy(() -> Cache.open(uri))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("unknown option [members]")
-                .hasMessageContaining("connectTimeout");
-        assertThat(HazelcastClient.getAllHazelcastClients()).isEmpty();
+                .satisfies(e -> assertThat(acceptedOptions(e))
+                        .contains("cluster", "connectTimeout", "map")
+                        .doesNotContain("members", "port"));
+        assertThat(HazelcastClient.getAllHazelcastClients()).containsExactlyInAnyOrderElementsOf(clientsBefore);
     }
 
     @Test
@@ -192,6 +221,17 @@ class HazelcastProviderTest {
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("connectTimeout")
                 .hasMessageContaining("must be positive");
+    }
+
+    /** The option names after "accepted options:" in an unknown-option message. */
+    private static List<String> acceptedOptions(Throwable unknownOption) {
+        String message = unknownOption.getMessage();
+        int start = message.indexOf("accepted options: [");
+        assertThat(start)
+                .as("where the message lists the accepted options: %s", message)
+                .isNotNegative();
+        String list = message.substring(start + "accepted options: [".length(), message.indexOf(']', start));
+        return Arrays.stream(list.split(",")).map(String::trim).toList();
     }
 
     /** The first of {@code count} consecutive loopback ports that are all free. */
