@@ -49,6 +49,14 @@ import redis.clients.jedis.exceptions.JedisException;
  *
  * <p>Opening pings the server (or reads the cluster's slot map), so a wrong address or password
  * fails at once with a {@link StoreException} naming the server.
+ *
+ * <p><b>During an outage</b> every call of the cache throws a {@link StoreException} naming the
+ * server ({@code redis 10.0.0.5:6379 is unreachable: Connection refused; ...}) after at most the
+ * connect timeout. {@code getOrLoad} throws it too, from its first read, <em>without</em> calling the
+ * loader: an outage of the cache never turns into a stampede on the source; callers that prefer
+ * to serve from the source catch the exception and load themselves. Once the server is back, the
+ * same cache works again without being rebuilt: the pool reconnects and the lock-release
+ * subscriber subscribes again.
  */
 public final class RedisProvider implements CacheProvider {
 

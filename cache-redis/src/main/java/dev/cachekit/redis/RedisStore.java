@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.RedisClient;
@@ -25,6 +26,7 @@ import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.params.SetParams;
 
 /**
@@ -110,20 +112,13 @@ final class RedisStore implements Store {
             one.add(get(keys.get(0)));
             return one;
         }
-        return call(() -> {
-            try (AbstractPipeline pipeline = cluster.pipelined(nodeExecutor)) {
-                List<Response<byte[]>> responses = new ArrayList<>(keys.size());
-                for (String key : keys) {
-                    responses.add(pipeline.get(bytes(key)));
-                }
-                pipeline.sync();
-                List<byte[]> values = new ArrayList<>(keys.size());
-                for (Response<byte[]> response : responses) {
-                    values.add(response.get());
-                }
-                return values;
+        return call(() -> pipelined(pipeline -> {
+            List<Response<byte[]>> responses = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                responses.add(pipeline.get(bytes(key)));
             }
-        });
+            return responses;
+        }));
     }
 
     @Override
@@ -149,16 +144,41 @@ final class RedisStore implements Store {
             call(() -> client.mset(keysAndValues));
             return;
         }
-        call(() -> {
-            try (AbstractPipeline pipeline = cluster != null ? cluster.pipelined(nodeExecutor) : client.pipelined()) {
-                List<Response<String>> responses = new ArrayList<>(entries.size());
-                entries.forEach((key, value) -> responses.add(pipeline.set(bytes(key), value, params)));
-                pipeline.sync();
-                // A failed command surfaces as an exception from its response.
-                responses.forEach(Response::get);
-                return null;
+        call(() -> pipelined(pipeline -> {
+            List<Response<String>> responses = new ArrayList<>(entries.size());
+            entries.forEach((key, value) -> responses.add(pipeline.set(bytes(key), value, params)));
+            return responses;
+        }));
+    }
+
+    /**
+     * Sends commands in one pipeline (one per node in a cluster, the nodes in parallel) and
+     * returns their results in order. In a cluster, a slot that moved (a resharding) refreshes the
+     * slot map and sends the whole pipeline once more; every command sent this way is idempotent.
+     */
+    private <T> List<T> pipelined(Function<AbstractPipeline, List<Response<T>>> commands) {
+        try {
+            return sendPipeline(commands);
+        } catch (JedisRedirectionException e) {
+            if (cluster == null) {
+                throw e;
             }
-        });
+            cluster.refreshClusterTopology();
+            return sendPipeline(commands);
+        }
+    }
+
+    private <T> List<T> sendPipeline(Function<AbstractPipeline, List<Response<T>>> commands) {
+        try (AbstractPipeline pipeline = cluster != null ? cluster.pipelined(nodeExecutor) : client.pipelined()) {
+            List<Response<T>> responses = commands.apply(pipeline);
+            pipeline.sync();
+            List<T> results = new ArrayList<>(responses.size());
+            for (Response<T> response : responses) {
+                // A command that failed throws its error here.
+                results.add(response.get());
+            }
+            return results;
+        }
     }
 
     @Override
