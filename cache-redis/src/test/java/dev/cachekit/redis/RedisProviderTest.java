@@ -5,18 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachekit.Cache;
 import dev.cachekit.CacheConfigurationException;
+import dev.cachekit.TaggedCache;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.Providers;
 import dev.cachekit.spi.StoreException;
 import dev.cachekit.tck.ServerProcess;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 
 /** Opening the backend from URIs and from a user's own client, and the errors bad input gets. */
 class RedisProviderTest {
@@ -137,6 +143,15 @@ class RedisProviderTest {
         }
 
         @Test
+        @DisplayName("rediss:// to a server without TLS fails naming the server instead of talking in clear")
+        void tlsToPlainServer() {
+            String address = RedisServers.standalone().address();
+            assertThatThrownBy(() -> Cache.open("rediss://" + address + "?timeout=1s"))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("rediss " + address);
+        }
+
+        @Test
         @DisplayName("a pool of one connection is refused: the subscriber needs one of its own")
         void poolTooSmall() {
             assertThatThrownBy(() -> Cache.open("redis://127.0.0.1:6390?poolSize=1"))
@@ -186,6 +201,29 @@ class RedisProviderTest {
                     cache.put("k", "v");
                     assertThat(cache.get("k", String.class).value()).isEqualTo("v");
                     assertThat(cache.describe()).isEqualTo("redis " + server.address());
+                }
+                assertThat(jedis.exists("own:e:k")).isTrue();
+                jedis.del("own:e:k");
+            }
+        }
+
+        @Test
+        @DisplayName("may be a cluster client, whose nodes name the backend")
+        void ownClusterClient() {
+            List<ServerProcess> masters = RedisServers.cluster();
+            Set<HostAndPort> nodes = new LinkedHashSet<>();
+            masters.forEach(m -> nodes.add(new HostAndPort("127.0.0.1", m.port())));
+            try (RedisClusterClient jedis = RedisClusterClient.create(nodes)) {
+                try (Cache cache = Cache.builder()
+                        .backend(RedisBackends.of(jedis))
+                        .keyPrefix("own:")
+                        .build()) {
+                    TaggedCache tagged = cache.tags("a", "b", "c");
+                    tagged.put("k", "v");
+                    assertThat(tagged.get("k", String.class).value()).isEqualTo("v");
+                    assertThat(cache.describe())
+                            .startsWith("redis-cluster ")
+                            .contains(masters.get(0).address());
                 }
                 assertThat(jedis.exists("own:e:k")).isTrue();
                 jedis.del("own:e:k");

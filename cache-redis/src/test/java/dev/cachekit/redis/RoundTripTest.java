@@ -57,6 +57,8 @@ class RoundTripTest {
 
             assertThat(tagged.getOrLoad("user:7", String.class, () -> "Grace" + loads.incrementAndGet()))
                     .isEqualTo("Grace1");
+            assertThat(stats.since()).isEqualTo(Map.of("mget", 1L));
+
             assertThat(cache.getOrLoad("plain", String.class, () -> "x" + loads.incrementAndGet()))
                     .isEqualTo("x2");
             stats.since();
