@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.cachekit.Cache;
 import dev.cachekit.CacheBuilder;
 import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.CountingStore;
 import dev.cachekit.spi.StoreCapabilities;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
@@ -188,6 +191,17 @@ abstract class ContractSupport {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** The operations {@code store} was called for since its last reset, with their counts. */
+    static Map<CountingStore.Operation, Long> calls(CountingStore store) {
+        Map<CountingStore.Operation, Long> made = new EnumMap<>(CountingStore.Operation.class);
+        store.snapshot().forEach((operation, count) -> {
+            if (count > 0) {
+                made.put(operation, count);
+            }
+        });
+        return made;
     }
 
     /** A backend whose store calls are counted. */

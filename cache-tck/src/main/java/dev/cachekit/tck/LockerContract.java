@@ -39,7 +39,7 @@ public abstract class LockerContract extends ContractSupport {
 
     private static final Duration LONG_LEASE = Duration.ofMinutes(10);
     /** How long a waiter that should wake in milliseconds may take before the test calls it stuck. */
-    private static final Duration WAKE_UP_BOUND = Duration.ofSeconds(10);
+    private static final Duration WAKE_UP_BOUND = Duration.ofSeconds(5);
 
     private static LockLease forged(LockLease real) {
         return new LockLease(real.key(), "not-the-owner-" + real.ownerToken().length(), real.fencingToken());

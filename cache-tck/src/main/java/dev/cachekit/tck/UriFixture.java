@@ -1,0 +1,67 @@
+package dev.cachekit.tck;
+
+import dev.cachekit.memory.MemoryStore;
+import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.Providers;
+import java.util.UUID;
+
+/**
+ * A fixture for any URI whose provider is on the class path: each client is a {@link
+ * Providers#open(String)} of the URI, and the raw hooks go through one more plain client's store.
+ *
+ * <p>{@link #reset()} removes nothing, since no SPI can list a server's keys: every test writes
+ * under its own random key prefix instead, so runs never see each other's data (and leave it to
+ * expire or be evicted; locks and entries the kit writes carry TTLs where the test allows).
+ *
+ * <p>{@code memory:} alone opens a private space per client, which two clients could not share, so
+ * it becomes a JVM-wide named space for the run.
+ */
+final class UriFixture implements BackendFixture, AutoCloseable {
+
+    private final String uri;
+    private final Backend raw;
+
+    UriFixture(String uri) {
+        Backend probe = Providers.open(uri);
+        if (probe.store() instanceof MemoryStore memory && memory.space().name().isEmpty()) {
+            probe.close();
+            uri = "memory://tck-" + UUID.randomUUID();
+            probe = Providers.open(uri);
+        }
+        this.uri = uri;
+        this.raw = probe;
+    }
+
+    /** The URI the clients are opened with. */
+    String uri() {
+        return uri;
+    }
+
+    @Override
+    public String name() {
+        return raw.store().describe();
+    }
+
+    @Override
+    public Backend open() {
+        return Providers.open(uri);
+    }
+
+    @Override
+    public byte[] rawGet(String key) {
+        return raw.store().get(key);
+    }
+
+    @Override
+    public void rawDelete(String key) {
+        raw.store().delete(key);
+    }
+
+    @Override
+    public void reset() {}
+
+    @Override
+    public void close() {
+        raw.close();
+    }
+}

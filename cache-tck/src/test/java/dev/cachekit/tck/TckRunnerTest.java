@@ -1,0 +1,62 @@
+package dev.cachekit.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class TckRunnerTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return TckRunner.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @DisplayName("the runner passes memory: and prints one summary line per contract, with the skip reasons")
+    void memoryPasses() {
+        assertThat(run("--uri", "memory:", "--parallel", "6")).as(out()).isZero();
+        assertThat(out())
+                .contains("cachekit TCK against memory://tck-")
+                .containsPattern("StoreContract: +\\d+ tests: \\d+ passed, 0 failed, 0 skipped")
+                .containsPattern("TaggerContract: +\\d+ tests: \\d+ passed, 0 failed, 0 skipped")
+                .containsPattern("LockerContract: +\\d+ tests: \\d+ passed, 0 failed, 0 skipped")
+                .containsPattern("CacheContract: +\\d+ tests: \\d+ passed, 0 failed, 2 skipped")
+                .contains("skipped  Bad input > the longest key the store accepts works")
+                .contains("capability missing: the store takes keys of any length")
+                .doesNotContain("FAILED");
+    }
+
+    @Test
+    @DisplayName("an unknown scheme exits 2 naming the installed schemes")
+    void unknownScheme() {
+        assertThat(run("--uri", "nosuch://x")).isEqualTo(2);
+        assertThat(err()).contains("nosuch").contains("installed schemes").contains("memory");
+    }
+
+    @Test
+    @DisplayName("missing or unknown arguments exit 2 with the usage")
+    void badArguments() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err()).contains("--uri is required").contains("usage: TckRunner");
+        assertThat(run("--uri", "memory:", "--parallel", "zero")).isEqualTo(2);
+        assertThat(run("--bogus")).isEqualTo(2);
+        assertThat(err()).contains("unknown or incomplete argument '--bogus'");
+    }
+}

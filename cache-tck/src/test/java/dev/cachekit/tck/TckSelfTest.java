@@ -1,0 +1,136 @@
+package dev.cachekit.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.cachekit.memory.MemorySpace;
+import dev.cachekit.memory.MemoryStore;
+import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.StoreCapabilities;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+import org.junit.platform.testkit.engine.Events;
+
+/** The kit tests itself: the healthy memory backend passes it, and every defective backend fails it. */
+class TckSelfTest {
+
+    /** Runs the four contracts against fresh fixtures from {@code fixtures}, tests in parallel. */
+    private static Events runKit(Supplier<? extends BackendFixture> fixtures) {
+        ConfiguredKit.use(fixtures);
+        return EngineTestKit.engine("junit-jupiter")
+                .selectors(ConfiguredKit.CONTRACTS.stream()
+                        .map(c -> selectClass(c))
+                        .toArray(org.junit.platform.engine.DiscoverySelector[]::new))
+                .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
+                .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
+                .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "6")
+                .execute()
+                .testEvents();
+    }
+
+    private static Set<String> methods(Stream<Event> events) {
+        Set<String> names = new TreeSet<>();
+        events.forEach(event -> event.getTestDescriptor()
+                .getSource()
+                .filter(MethodSource.class::isInstance)
+                .map(source -> ((MethodSource) source).getMethodName())
+                .ifPresent(names::add));
+        return names;
+    }
+
+    private static String reason(Event event) {
+        return event.getPayload(TestExecutionResult.class)
+                .flatMap(TestExecutionResult::getThrowable)
+                .map(Throwable::getMessage)
+                .orElse("");
+    }
+
+    @Test
+    @DisplayName("the memory backend passes the whole kit; only capability gaps are skipped, each with its reason")
+    void memoryPasses() {
+        Events tests = runKit(MemoryFixture::new);
+        assertThat(tests.failed().stream().map(e -> e.getTestDescriptor().getDisplayName() + ": " + reason(e)))
+                .isEmpty();
+        assertThat(tests.succeeded().count()).isGreaterThan(70);
+        assertThat(tests.aborted().stream().map(TckSelfTest::reason))
+                .allMatch(reason -> reason.startsWith("Assumption failed: capability missing: "));
+        assertThat(methods(tests.aborted().stream())).containsExactly("keyOneByteTooLong", "valueTooLarge");
+    }
+
+    @Test
+    @DisplayName("a memory backend declaring memcached-like limits passes the whole kit with no test skipped")
+    void limitedMemoryPasses() {
+        StoreCapabilities limits = new StoreCapabilities(Duration.ofMillis(1), 250, 1 << 20, true);
+        Events tests = runKit(() -> new BackendFixture() {
+            private final MemorySpace space = MemorySpace.createPrivate();
+
+            @Override
+            public String name() {
+                return "memory with limits";
+            }
+
+            @Override
+            public Backend open() {
+                return Backend.builder(new MemoryStore(space, limits))
+                        .signal(space.signal())
+                        .build();
+            }
+
+            @Override
+            public byte[] rawGet(String key) {
+                return new MemoryStore(space).get(key);
+            }
+
+            @Override
+            public void rawDelete(String key) {
+                new MemoryStore(space).delete(key);
+            }
+
+            @Override
+            public void reset() {
+                space.clear();
+            }
+        });
+        assertThat(tests.failed().stream().map(e -> e.getTestDescriptor().getDisplayName() + ": " + reason(e)))
+                .isEmpty();
+        assertThat(tests.aborted().count()).isZero();
+        assertThat(tests.succeeded().count()).isGreaterThan(70);
+    }
+
+    @Test
+    @DisplayName("there are at least 10 defective backends")
+    void enoughDefects() {
+        assertThat(Defects.all()).hasSizeGreaterThanOrEqualTo(10);
+    }
+
+    @TestFactory
+    @DisplayName("every defective backend fails the kit, in the tests written to catch its defect")
+    Stream<DynamicTest> everyDefectFailsTheKit() {
+        List<Defects.Defect> defects = Defects.all();
+        return defects.stream()
+                .map(defect -> DynamicTest.dynamicTest(defect.name(), () -> {
+                    Events tests = runKit(defect.fixtures());
+                    Set<String> failed = methods(tests.failed().stream());
+                    assertThat(failed)
+                            .as("failed tests against '%s'", defect.name())
+                            .isNotEmpty();
+                    assertThat(failed)
+                            .as("failed tests against '%s'", defect.name())
+                            .containsAll(defect.caughtBy());
+                }));
+    }
+}
