@@ -400,6 +400,16 @@ public final class MemcachedStore implements Store {
         }
     }
 
+    /**
+     * The server that holds a key.
+     *
+     * @param key a store key
+     * @return its server's {@code host:port}
+     */
+    String serverOf(String key) {
+        return server(MemcachedKeys.toMemcached(key));
+    }
+
     private String toMemcached(String key) {
         checkOpen();
         return MemcachedKeys.toMemcached(key);
