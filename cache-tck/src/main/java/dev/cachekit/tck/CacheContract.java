@@ -508,6 +508,10 @@ public abstract class CacheContract extends ContractSupport {
             assumeCapability(
                     caps.maxValueBytes() != StoreCapabilities.UNLIMITED,
                     "the store takes values of any size (maxValueBytes is UNLIMITED), so no value is too large");
+            assumeCapability(
+                    caps.maxValueBytes() <= LARGEST_VALUE_WRITTEN,
+                    "the store's value limit (" + caps.maxValueBytes() + " bytes) is beyond the "
+                            + LARGEST_VALUE_WRITTEN + " bytes the kit writes");
             Cache cache = cache(backend);
             cache.put("k", "old");
             String huge = "x".repeat(caps.maxValueBytes());

@@ -34,6 +34,13 @@ abstract class ContractSupport {
     /** Generous bound for a background task that normally takes milliseconds; never a measurement. */
     static final Duration PATIENCE = Duration.ofSeconds(60);
 
+    /**
+     * The largest value the kit writes. Stores that declare a larger limit (Redis: 512 MiB) are
+     * tested up to this size; writing hundreds of megabytes per test would make the kit too slow
+     * and too hungry to run in every build.
+     */
+    static final int LARGEST_VALUE_WRITTEN = 32 << 20;
+
     private final List<AutoCloseable> opened = new ArrayList<>();
     private BackendFixture fixture;
     private String prefix;
