@@ -22,6 +22,7 @@ import net.spy.memcached.DefaultHashAlgorithm;
 import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.auth.AuthDescriptor;
+import net.spy.memcached.auth.PlainCallbackHandler;
 
 /**
  * Opens the memcached backend: {@code memcached://[user:password@]host:port[,host:port...][?options]}.
@@ -30,8 +31,8 @@ import net.spy.memcached.auth.AuthDescriptor;
  * consistent hashing. A call for a key whose server is down fails at once ({@code
  * FailureMode.Cancel}) with a {@link StoreException} naming that server, until the client has
  * reconnected; keys are never moved to another server, so a server coming back never serves
- * values that were overwritten elsewhere meanwhile. The user and password, when given, are sent
- * with SASL (the servers must run with {@code -S}).
+ * values that were overwritten elsewhere meanwhile. The user and password, when given, log in with
+ * SASL PLAIN (the servers must run with {@code -S}).
  *
  * <p>Options, with their defaults:
  *
@@ -99,7 +100,7 @@ public final class MemcachedProvider implements CacheProvider {
         }
         MemcachedStore store = new MemcachedStore(client, true, maxItemSize);
         try {
-            store.awaitConnected(timeout);
+            store.awaitConnected(timeout, auth.isPresent());
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -215,7 +216,9 @@ public final class MemcachedProvider implements CacheProvider {
         }
         String user = decode(userInfo.substring(0, colon));
         String password = decode(userInfo.substring(colon + 1));
-        return Optional.of(AuthDescriptor.typical(user, password));
+        // PLAIN, which every SASL-enabled memcached offers; the client does not negotiate, so
+        // offering CRAM-MD5 first (as AuthDescriptor.typical does) fails on PLAIN-only servers.
+        return Optional.of(new AuthDescriptor(new String[] {"PLAIN"}, new PlainCallbackHandler(user, password)));
     }
 
     private static String decode(String text) {

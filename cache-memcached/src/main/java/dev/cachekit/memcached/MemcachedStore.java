@@ -371,9 +371,10 @@ public final class MemcachedStore implements Store {
      * Waits until the client is connected to every server.
      *
      * @param wait how long to wait at most
+     * @param authenticating whether the client logs in, so a refused login may be the cause
      * @throws StoreException naming the servers still not connected
      */
-    void awaitConnected(Duration wait) {
+    void awaitConnected(Duration wait, boolean authenticating) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             List<String> down = new ArrayList<>();
@@ -383,12 +384,16 @@ public final class MemcachedStore implements Store {
                 }
             }
             if (down.isEmpty()) {
+                if (authenticating) {
+                    checkLogin();
+                }
                 return;
             }
             if (System.nanoTime() - deadline >= 0) {
                 throw new StoreException(
                         "could not connect to memcached " + String.join(",", down) + " within " + wait.toMillis()
-                                + " ms; check that the server runs and the address is right",
+                                + " ms; check that the server runs and the address is right"
+                                + (authenticating ? ", and that it accepts the user and password" : ""),
                         null);
             }
             try {
@@ -397,6 +402,33 @@ public final class MemcachedStore implements Store {
                 Thread.currentThread().interrupt();
                 throw new StoreException("interrupted while connecting to " + description, e);
             }
+        }
+    }
+
+    /**
+     * Fails unless every server accepted the client's login. The connection is up before the
+     * login is checked, and memcached answers some commands without one, so ask for something
+     * that needs it: the servers' settings.
+     */
+    private void checkLogin() {
+        Map<SocketAddress, Map<String, String>> settings;
+        try {
+            settings = client.getStats("settings");
+        } catch (RuntimeException e) {
+            throw new StoreException("could not log in to " + description + ": " + describe(e), e);
+        }
+        Set<String> refused = new TreeSet<>();
+        for (MemcachedNode node : locator.getAll()) {
+            Map<String, String> answer = settings.get(node.getSocketAddress());
+            if (answer == null || answer.isEmpty()) {
+                refused.add(address(node.getSocketAddress()));
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new StoreException(
+                    "memcached " + String.join(",", refused) + " did not accept the login (SASL PLAIN); check the"
+                            + " user and password, and that the server runs with -S",
+                    null);
         }
     }
 
@@ -481,7 +513,9 @@ public final class MemcachedStore implements Store {
                             + " (memcached drops the key's previous value when it refuses a set)",
                     null);
         }
-        String reason = status == null ? "no answer" : status.getMessage();
+        String reason = status == null
+                ? "no answer"
+                : isOneOf(status, StatusCode.CANCELLED) ? describe(new CancellationException()) : status.getMessage();
         return new StoreException(
                 "memcached " + server(mkey) + " refused " + operation + " of key '" + shown(key) + "': " + reason,
                 null);
@@ -620,7 +654,8 @@ public final class MemcachedStore implements Store {
          */
         public MemcachedStore build() {
             MemcachedStore store = new MemcachedStore(client, false, maxItemSize);
-            store.awaitConnected(connectWait != null ? connectWait : Duration.ofMillis(client.getOperationTimeout()));
+            store.awaitConnected(
+                    connectWait != null ? connectWait : Duration.ofMillis(client.getOperationTimeout()), false);
             return store;
         }
     }

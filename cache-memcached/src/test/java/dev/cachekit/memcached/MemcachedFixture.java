@@ -123,7 +123,7 @@ final class MemcachedFixture implements BackendFixture {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            new MemcachedStore(raw, false, MemcachedServers.ITEM_SIZE).awaitConnected(TIMEOUT);
+            new MemcachedStore(raw, false, MemcachedServers.ITEM_SIZE).awaitConnected(TIMEOUT, false);
         }
         return raw;
     }

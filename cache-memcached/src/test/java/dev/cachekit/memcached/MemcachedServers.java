@@ -3,6 +3,7 @@ package dev.cachekit.memcached;
 import dev.cachekit.tck.ServerProcess;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -50,8 +51,24 @@ final class MemcachedServers {
      * @return the running server
      */
     static ServerProcess start() {
+        return start(Map.of());
+    }
+
+    /**
+     * Starts a server of its own with extra environment variables and arguments.
+     *
+     * @param environment variables to set for the server ({@code SASL_CONF_PATH})
+     * @param extraArguments further {@code memcached} arguments ({@code -S})
+     * @return the running server
+     */
+    static ServerProcess start(Map<String, String> environment, String... extraArguments) {
         int port = ServerProcess.freePort();
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>();
+        if (!environment.isEmpty()) {
+            command.add(ServerProcess.requireBinary("env", "coreutils").toString());
+            environment.forEach((name, value) -> command.add(name + "=" + value));
+        }
+        command.addAll(List.of(
                 ServerProcess.requireBinary("memcached", "memcached").toString(),
                 "-p",
                 String.valueOf(port),
@@ -67,6 +84,7 @@ final class MemcachedServers {
             // memcached refuses to run as root unless told which user to be.
             command.addAll(List.of("-u", "root"));
         }
+        command.addAll(List.of(extraArguments));
         return ServerProcess.start("memcached", command, port);
     }
 
