@@ -14,6 +14,7 @@ import dev.cachekit.tck.ServerProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -199,6 +200,33 @@ class HazelcastProviderTest {
                 .hasMessageContaining("hazelcast:embedded")
                 .hasMessageContaining("hazelcast://embedded")
                 .hasMessageContaining("hazelcast://host:port");
+    }
+
+    @Test
+    @DisplayName(
+            "an embedded member whose whole port range is taken fails naming the ports, and leaves nothing running")
+    void takenPortRangeFails() throws IOException {
+        int base = freePortRange(EmbeddedMember.PORT_COUNT);
+        String name = uniqueCluster();
+        List<ServerSocket> taken = new ArrayList<>();
+        try {
+            for (int port = base; port < base + EmbeddedMember.PORT_COUNT; port++) {
+                ServerSocket socket = new ServerSocket();
+                taken.add(socket);
+                socket.bind(new InetSocketAddress("127.0.0.1", port));
+            }
+
+            assertThatThrownBy(() -> Cache.open("hazelcast://embedded?cluster=" + name + "&port=" + base))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("cluster '" + name + "'")
+                    .hasMessageContaining("ports " + base + "-" + (base + EmbeddedMember.PORT_COUNT - 1))
+                    .hasMessageContaining("?port=");
+            assertThat(memberRunning(name)).isFalse();
+        } finally {
+            for (ServerSocket socket : taken) {
+                socket.close();
+            }
+        }
     }
 
     @Test
