@@ -9,9 +9,7 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
-import java.util.HashSet;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Java serialization, for values that are {@link java.io.Serializable} and nothing else. Guarded
@@ -31,8 +29,8 @@ public final class JdkCodec implements Codec {
     private final ObjectInputFilter filter;
 
     private JdkCodec(Builder builder) {
-        this.allowList = new ClassAllowList(builder.classes, builder.packages);
-        this.classLoader = builder.classLoader;
+        this.allowList = builder.allowList();
+        this.classLoader = builder.loader();
         this.filter = info -> {
             if (info.depth() > 64 || info.references() > 1_000_000 || info.arrayLength() > 100_000_000) {
                 return ObjectInputFilter.Status.REJECTED;
@@ -143,53 +141,11 @@ public final class JdkCodec implements Codec {
         }
     }
 
-    /** Configures a {@link JdkCodec}. */
-    public static final class Builder {
-        private final Set<String> classes = new HashSet<>(ClassAllowList.DEFAULT_CLASSES);
-        private final Set<String> packages = new HashSet<>(ClassAllowList.DEFAULT_PACKAGES);
-        private ClassLoader classLoader = JdkCodec.class.getClassLoader();
-
+    /** Configures a {@link JdkCodec}; see {@link AllowListBuilder}. */
+    public static final class Builder extends AllowListBuilder<Builder, JdkCodec> {
         private Builder() {}
 
-        /**
-         * Allows one class (its superclasses that are serializable must be allowed too).
-         *
-         * @param type the class
-         * @return this builder
-         */
-        public Builder allowClass(Class<?> type) {
-            classes.add(Objects.requireNonNull(type, "type").getName());
-            return this;
-        }
-
-        /**
-         * Allows every class whose name starts with {@code prefix}.
-         *
-         * @param prefix a package name ending with a dot
-         * @return this builder
-         * @throws IllegalArgumentException if the prefix does not end with a dot
-         */
-        public Builder allowPackage(String prefix) {
-            packages.add(KryoCodec.checkPackage(prefix));
-            return this;
-        }
-
-        /**
-         * Loads allowed classes through {@code loader}.
-         *
-         * @param loader the class loader
-         * @return this builder
-         */
-        public Builder classLoader(ClassLoader loader) {
-            this.classLoader = Objects.requireNonNull(loader, "loader");
-            return this;
-        }
-
-        /**
-         * Builds the codec.
-         *
-         * @return the codec
-         */
+        @Override
         public JdkCodec build() {
             return new JdkCodec(this);
         }

@@ -8,9 +8,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
-import java.util.HashSet;
 import java.util.Objects;
-import java.util.Set;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
@@ -45,8 +43,8 @@ public final class KryoCodec implements Codec {
     private final Pool<Kryo> pool;
 
     private KryoCodec(Builder builder) {
-        this.allowList = new ClassAllowList(builder.classes, builder.packages);
-        this.classLoader = new AllowListClassLoader(builder.classLoader, allowList);
+        this.allowList = builder.allowList();
+        this.classLoader = new AllowListClassLoader(builder.loader(), allowList);
         this.pool = new Pool<>(true, false, 64) {
             @Override
             protected Kryo create() {
@@ -176,64 +174,13 @@ public final class KryoCodec implements Codec {
         }
     }
 
-    /** Configures a {@link KryoCodec}. */
-    public static final class Builder {
-        private final Set<String> classes = new HashSet<>(ClassAllowList.DEFAULT_CLASSES);
-        private final Set<String> packages = new HashSet<>(ClassAllowList.DEFAULT_PACKAGES);
-        private ClassLoader classLoader = KryoCodec.class.getClassLoader();
-
+    /** Configures a {@link KryoCodec}; see {@link AllowListBuilder}. */
+    public static final class Builder extends AllowListBuilder<Builder, KryoCodec> {
         private Builder() {}
 
-        /**
-         * Allows one class.
-         *
-         * @param type the class
-         * @return this builder
-         */
-        public Builder allowClass(Class<?> type) {
-            classes.add(Objects.requireNonNull(type, "type").getName());
-            return this;
-        }
-
-        /**
-         * Allows every class whose name starts with {@code prefix}.
-         *
-         * @param prefix a package name, ending with a dot ({@code "com.acme.model."})
-         * @return this builder
-         * @throws IllegalArgumentException if the prefix does not end with a dot
-         */
-        public Builder allowPackage(String prefix) {
-            packages.add(checkPackage(prefix));
-            return this;
-        }
-
-        /**
-         * Loads allowed classes through {@code loader} (default: the loader of cache-api).
-         *
-         * @param loader the class loader
-         * @return this builder
-         */
-        public Builder classLoader(ClassLoader loader) {
-            this.classLoader = Objects.requireNonNull(loader, "loader");
-            return this;
-        }
-
-        /**
-         * Builds the codec.
-         *
-         * @return the codec
-         */
+        @Override
         public KryoCodec build() {
             return new KryoCodec(this);
         }
-    }
-
-    static String checkPackage(String prefix) {
-        Objects.requireNonNull(prefix, "prefix");
-        if (prefix.isEmpty() || !prefix.endsWith(".")) {
-            throw new IllegalArgumentException(
-                    "a package prefix must end with a dot, like \"com.acme.model.\"; was \"" + prefix + "\"");
-        }
-        return prefix;
     }
 }
