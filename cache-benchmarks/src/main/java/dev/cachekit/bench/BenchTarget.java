@@ -61,23 +61,9 @@ abstract class BenchTarget implements AutoCloseable {
         private final RedisClient raw;
 
         Redis() {
-            int port = ServerProcess.freePort();
-            server = ServerProcess.start(
-                    "redis",
-                    List.of(
-                            ServerProcess.requireBinary("redis-server", "redis-server")
-                                    .toString(),
-                            "--port",
-                            String.valueOf(port),
-                            "--bind",
-                            "127.0.0.1",
-                            "--save",
-                            "",
-                            "--appendonly",
-                            "no"),
-                    port);
+            server = ServerProcess.redis();
             raw = RedisClient.builder()
-                    .hostAndPort(new HostAndPort("127.0.0.1", port))
+                    .hostAndPort(new HostAndPort("127.0.0.1", server.port()))
                     .build();
         }
 
@@ -120,23 +106,7 @@ abstract class BenchTarget implements AutoCloseable {
         private final MemcachedClient raw;
 
         Memcached() {
-            int port = ServerProcess.freePort();
-            server = ServerProcess.start(
-                    "memcached",
-                    List.of(
-                            ServerProcess.requireBinary("memcached", "memcached")
-                                    .toString(),
-                            "-p",
-                            String.valueOf(port),
-                            "-l",
-                            "127.0.0.1",
-                            "-U",
-                            "0",
-                            "-m",
-                            "64",
-                            "-u",
-                            "root"),
-                    port);
+            server = ServerProcess.memcached(Map.of());
             try {
                 raw = new MemcachedClient(
                         new ConnectionFactoryBuilder()

@@ -75,10 +75,10 @@ public final class StampedeExample {
             Scenario.Result result = new Scenario(uri, workers, loadTime, out).run();
             out.println();
             out.printf(
-                    "Backend %s: %d database load(s) in round 1, %d after the flush.%n",
-                    result.backend(),
+                    "Database loads: %d in round 1, %d after the flush (backend %s).%n",
                     result.rounds().get(0).databaseLoads(),
-                    result.rounds().get(1).databaseLoads());
+                    result.rounds().get(1).databaseLoads(),
+                    result.backend());
             return 0;
         } catch (CacheException e) {
             err.println("stampede-example: " + e.getMessage());

@@ -1,7 +1,6 @@
 package dev.cachekit.memcached;
 
 import dev.cachekit.tck.ServerProcess;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -62,30 +61,7 @@ final class MemcachedServers {
      * @return the running server
      */
     static ServerProcess start(Map<String, String> environment, String... extraArguments) {
-        int port = ServerProcess.freePort();
-        List<String> command = new ArrayList<>();
-        if (!environment.isEmpty()) {
-            command.add(ServerProcess.requireBinary("env", "coreutils").toString());
-            environment.forEach((name, value) -> command.add(name + "=" + value));
-        }
-        command.addAll(List.of(
-                ServerProcess.requireBinary("memcached", "memcached").toString(),
-                "-p",
-                String.valueOf(port),
-                "-l",
-                "127.0.0.1",
-                "-U",
-                "0",
-                "-m",
-                "64",
-                "-I",
-                "1m"));
-        if ("root".equals(System.getProperty("user.name"))) {
-            // memcached refuses to run as root unless told which user to be.
-            command.addAll(List.of("-u", "root"));
-        }
-        command.addAll(List.of(extraArguments));
-        return ServerProcess.start("memcached", command, port);
+        return ServerProcess.memcached(environment, extraArguments);
     }
 
     /**

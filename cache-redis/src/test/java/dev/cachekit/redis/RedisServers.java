@@ -56,10 +56,7 @@ final class RedisServers {
      * @return the running server
      */
     static ServerProcess startStandalone(String... extraArguments) {
-        int port = ServerProcess.freePort();
-        List<String> command = baseCommand(port);
-        command.addAll(List.of(extraArguments));
-        return ServerProcess.start("redis", command, port);
+        return ServerProcess.redis(extraArguments);
     }
 
     /**
@@ -76,14 +73,6 @@ final class RedisServers {
         }
     }
 
-    private static List<String> baseCommand(int port) {
-        List<String> command = new ArrayList<>();
-        command.add(ServerProcess.requireBinary("redis-server", "redis-server").toString());
-        command.addAll(
-                List.of("--port", String.valueOf(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"));
-        return command;
-    }
-
     private static List<ServerProcess> startCluster() {
         Path dir;
         try {
@@ -94,14 +83,10 @@ final class RedisServers {
         dir.toFile().deleteOnExit();
         List<ServerProcess> masters = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            int port = ServerProcess.freePort();
-            List<String> command = baseCommand(port);
-            command.addAll(List.of(
+            masters.add(ServerProcess.redis(
                     "--cluster-enabled", "yes",
-                    "--cluster-config-file",
-                            dir.resolve("nodes-" + port + ".conf").toString(),
+                    "--cluster-config-file", dir.resolve("nodes-" + i + ".conf").toString(),
                     "--dir", dir.toString()));
-            masters.add(ServerProcess.start("redis-cluster-node", command, port));
         }
         List<String> create = new ArrayList<>();
         create.add(ServerProcess.requireBinary("redis-cli", "redis-tools").toString());

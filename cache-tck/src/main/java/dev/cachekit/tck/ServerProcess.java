@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +51,66 @@ public final class ServerProcess implements AutoCloseable {
         this.command = List.copyOf(command);
         this.port = port;
         this.log = log;
+    }
+
+    /**
+     * Starts a {@code redis-server} on a free loopback port that keeps nothing on disk.
+     *
+     * @param extraArguments further arguments ({@code --cluster-enabled yes}, {@code --requirepass})
+     * @return the running server
+     * @throws IllegalStateException if {@code redis-server} is missing (naming the package) or does
+     *     not start
+     */
+    public static ServerProcess redis(String... extraArguments) {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(
+                requireBinary("redis-server", "redis-server").toString(),
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no"));
+        command.addAll(List.of(extraArguments));
+        return start("redis", command, port);
+    }
+
+    /**
+     * Starts a {@code memcached} on a free loopback port, with 64 MB of memory and 1 MB items.
+     *
+     * @param environment variables to set for the server ({@code SASL_CONF_PATH}), possibly none
+     * @param extraArguments further arguments ({@code -S} for SASL, {@code -I 2m})
+     * @return the running server
+     * @throws IllegalStateException if {@code memcached} is missing (naming the package) or does not
+     *     start
+     */
+    public static ServerProcess memcached(Map<String, String> environment, String... extraArguments) {
+        int port = freePort();
+        List<String> command = new ArrayList<>();
+        if (!environment.isEmpty()) {
+            command.add(requireBinary("env", "coreutils").toString());
+            environment.forEach((name, value) -> command.add(name + "=" + value));
+        }
+        command.addAll(List.of(
+                requireBinary("memcached", "memcached").toString(),
+                "-p",
+                String.valueOf(port),
+                "-l",
+                "127.0.0.1",
+                "-U",
+                "0",
+                "-m",
+                "64",
+                "-I",
+                "1m"));
+        if ("root".equals(System.getProperty("user.name"))) {
+            // memcached refuses to run as root unless told which user to be.
+            command.addAll(List.of("-u", "root"));
+        }
+        command.addAll(List.of(extraArguments));
+        return start("memcached", command, port);
     }
 
     /**
