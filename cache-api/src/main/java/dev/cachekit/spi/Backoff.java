@@ -5,8 +5,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Jittered exponential backoff for waiters that cannot be signalled: starts near 1 ms and doubles
- * up to 50 ms, each wait drawn at random between half and all of the current step, so waiters on
+ * up to 10 ms, each wait drawn at random between half and all of the current step, so waiters on
  * many machines do not poll in step.
+ *
+ * <p>The cap is low on purpose: only one thread per key per process polls (the others wait for its
+ * result in memory), so a waiting process costs at most about 100 reads a second, and in return
+ * sees a value within about 10 ms of its landing instead of a poll interval later.
  *
  * <p>Not thread-safe: one instance per waiting call.
  */
@@ -19,7 +23,7 @@ public final class Backoff {
     public static final Duration SIGNAL_SAFETY_WAIT = Duration.ofMillis(200);
 
     private static final long FIRST_MICROS = 1_000;
-    private static final long MAX_MICROS = 50_000;
+    private static final long MAX_MICROS = 10_000;
 
     private long stepMicros = FIRST_MICROS;
 
