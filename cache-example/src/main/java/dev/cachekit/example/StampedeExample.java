@@ -4,6 +4,9 @@ import dev.cachekit.CacheException;
 import dev.cachekit.spi.UriOptions;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Runs the stampede scenario from the command line. {@code --help} lists the options.
@@ -34,6 +37,13 @@ public final class StampedeExample {
             "                        e.g. 250ms, 2s)",
             "  --help                print this help and exit");
 
+    /**
+     * The clients' own INFO logs (a Hazelcast member's start-up, spymemcached's connections) would
+     * bury the timeline; kept in fields because java.util.logging holds loggers weakly.
+     */
+    private static final List<Logger> QUIETED =
+            List.of(Logger.getLogger("com.hazelcast"), Logger.getLogger("net.spy.memcached"));
+
     private StampedeExample() {}
 
     /**
@@ -42,6 +52,7 @@ public final class StampedeExample {
      * @param args the command-line options
      */
     public static void main(String[] args) {
+        QUIETED.forEach(logger -> logger.setLevel(Level.WARNING));
         System.exit(run(args, System.out, System.err));
     }
 
