@@ -7,6 +7,7 @@ package dev.cachekit;
 public class CacheLoadException extends CacheException {
     private static final long serialVersionUID = 1L;
 
+    /** The key whose load failed, as the caller gave it. */
     private final String key;
 
     /**

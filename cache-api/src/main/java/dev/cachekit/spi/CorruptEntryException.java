@@ -10,6 +10,7 @@ import dev.cachekit.CacheException;
 public class CorruptEntryException extends CacheException {
     private static final long serialVersionUID = 1L;
 
+    /** The store key whose bytes could not be read. */
     private final String key;
 
     /**

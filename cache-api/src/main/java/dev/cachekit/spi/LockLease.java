@@ -16,6 +16,9 @@ public record LockLease(String key, String ownerToken, long fencingToken) {
     /**
      * Validates the lease.
      *
+     * @param key the lock's store key
+     * @param ownerToken the holder's random token
+     * @param fencingToken the acquisition's fencing token
      * @throws NullPointerException if key or owner token is null
      */
     public LockLease {

@@ -25,6 +25,10 @@ public record StoreCapabilities(Duration ttlGranularity, int maxKeyBytes, int ma
     /**
      * Validates the declaration.
      *
+     * @param ttlGranularity the smallest TTL step the store honours
+     * @param maxKeyBytes the longest key in UTF-8 bytes, or {@link #UNLIMITED}
+     * @param maxValueBytes the largest value in bytes, or {@link #UNLIMITED}
+     * @param signalsChanges whether lock releases wake waiters
      * @throws IllegalArgumentException if the granularity is not positive or a limit is below 1
      */
     public StoreCapabilities {
