@@ -27,7 +27,9 @@ import java.util.Collection;
  *
  * <p><b>Keys in the store</b>, under the prefix: entries at {@code e:<key>}, tag versions at
  * {@code t:<tag>}, load locks at {@code load:<key>}, named locks at {@code lock:<name>} (and their
- * fencing counters at {@code <lock key>:fence}). A user key can never collide with a tag or a lock.
+ * fencing counters at {@code <lock key>:fence}; a key or name that ends in {@code :fence}, or in
+ * {@code :fence} followed by {@code ~}s, gets one more {@code ~} in its lock key, so it never meets
+ * another lock's counter). A user key can never collide with a tag or a lock.
  *
  * <p>Thread-safe. Closing the cache closes its backend; a store built around a client the caller
  * supplied leaves that client open.

@@ -10,6 +10,7 @@ import dev.cachekit.spi.LockLease;
 import dev.cachekit.spi.Locker;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
+import dev.cachekit.spi.StoreLocker;
 import dev.cachekit.spi.Tagger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -122,7 +123,7 @@ final class DefaultCache implements Cache {
     @Override
     public CacheLock lock(String name) {
         checkName(name, "lock name");
-        String key = settings.prefix() + "lock:" + name;
+        String key = lockKey(settings.prefix() + "lock:", name);
         checkKeyLength(key, "lock name '" + abbreviate(name) + "'");
         return new DefaultCacheLock(name, key, CacheLock.DEFAULT_LEASE, false, locker, scheduler);
     }
@@ -300,7 +301,7 @@ final class DefaultCache implements Cache {
         /** The distributed part: lock, re-check, load, put, release; or wait for the holder. */
         private <T> T lead(
                 String key, String storeKey, Class<T> type, Duration ttl, Loader<? extends T> loader, long deadline) {
-            String lockKey = settings.prefix() + "load:" + key;
+            String lockKey = lockKey(settings.prefix() + "load:", key);
             Backoff backoff = new Backoff();
             boolean waiting = false;
             while (true) {
@@ -485,6 +486,21 @@ final class DefaultCache implements Cache {
         String storeKey = settings.prefix() + "e:" + key;
         checkKeyLength(storeKey, "key '" + abbreviate(key) + "'");
         return storeKey;
+    }
+
+    /**
+     * The store key of a lock: {@code namespace + name}, with a {@code ~} appended when the name,
+     * ignoring trailing {@code ~}s, ends with {@link StoreLocker#FENCE_SUFFIX}. No lock key then
+     * ends with that suffix, so no lock is ever another lock's fencing counter, and distinct names
+     * keep distinct keys.
+     */
+    static String lockKey(String namespace, String name) {
+        int end = name.length();
+        while (end > 0 && name.charAt(end - 1) == '~') {
+            end--;
+        }
+        boolean escape = name.startsWith(StoreLocker.FENCE_SUFFIX, end - StoreLocker.FENCE_SUFFIX.length());
+        return namespace + name + (escape ? "~" : "");
     }
 
     private String tagKey(String tag) {

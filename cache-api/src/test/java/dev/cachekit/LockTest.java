@@ -167,6 +167,35 @@ class LockTest {
         }
 
         @Test
+        @DisplayName("a lock named like another lock's fencing counter is a lock of its own")
+        void nameEndingInFenceSuffix() {
+            cache = Cache.open("memory:");
+            cache.lock("job").tryAcquire().orElseThrow().release();
+
+            try (HeldLock fence = cache.lock("job" + StoreLocker.FENCE_SUFFIX)
+                    .tryAcquire()
+                    .orElseThrow(() -> new AssertionError("the lock 'job:fence' could not be acquired"))) {
+                try (HeldLock job = cache.lock("job").tryAcquire().orElseThrow()) {
+                    assertThat(job.fencingToken()).isEqualTo(2);
+                }
+                assertThat(fence.fencingToken()).isEqualTo(1);
+            }
+        }
+
+        @Test
+        @DisplayName("getOrLoad of a key named like a load lock's fencing counter loads it")
+        void keyEndingInFenceSuffix() {
+            cache = Cache.builder()
+                    .uri("memory:")
+                    .loadTimeout(Duration.ofMillis(300))
+                    .build();
+            assertThat(cache.getOrLoad("user", String.class, () -> "a")).isEqualTo("a");
+
+            assertThat(cache.getOrLoad("user" + StoreLocker.FENCE_SUFFIX, String.class, () -> "b"))
+                    .isEqualTo("b");
+        }
+
+        @Test
         @DisplayName("the watchdog keeps a short lease alive past several lease lengths")
         void watchdogRenews() throws Exception {
             cache = Cache.open("memory:");
