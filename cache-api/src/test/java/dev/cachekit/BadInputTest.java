@@ -214,6 +214,16 @@ class BadInputTest {
     }
 
     @Test
+    @DisplayName("a counter key holding something else than a number is reported as a corrupt entry")
+    void counterNotANumber() {
+        raw.set("counter", "not a number".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0);
+
+        assertThatThrownBy(() -> raw.increment("counter"))
+                .isInstanceOf(CorruptEntryException.class)
+                .hasMessageContaining("counter");
+    }
+
+    @Test
     @DisplayName("a closed cache refuses calls")
     void closedCache() {
         cache.close();

@@ -1,5 +1,6 @@
 package dev.cachekit.memory;
 
+import dev.cachekit.spi.CorruptEntryException;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
 import java.nio.charset.StandardCharsets;
@@ -173,9 +174,7 @@ public final class MemoryStore implements Store {
     public long increment(String key) {
         checkOpen();
         Item next = entries().compute(key, (k, old) -> {
-            long current = old == null || old.expired(System.nanoTime())
-                    ? 0
-                    : Long.parseLong(new String(old.value, StandardCharsets.US_ASCII));
+            long current = old == null || old.expired(System.nanoTime()) ? 0 : counter(k, old.value);
             return new Item(Long.toString(current + 1).getBytes(StandardCharsets.US_ASCII), Long.MAX_VALUE);
         });
         return Long.parseLong(new String(next.value, StandardCharsets.US_ASCII));
@@ -211,6 +210,14 @@ public final class MemoryStore implements Store {
         if (writes.incrementAndGet() % SWEEP_EVERY_WRITES == 0) {
             long now = System.nanoTime();
             entries().values().removeIf(item -> item.expired(now));
+        }
+    }
+
+    private long counter(String key, byte[] value) {
+        try {
+            return Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            throw new CorruptEntryException(key, "counter in " + describe() + " does not hold a decimal number", e);
         }
     }
 
