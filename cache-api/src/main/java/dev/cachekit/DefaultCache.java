@@ -285,6 +285,10 @@ final class DefaultCache implements Cache {
                 throw new CacheException("interrupted while waiting for key '" + key + "' to be loaded", e);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
+                if (cause instanceof LoadInterruptedException) {
+                    // Only the loading thread was interrupted, not this one: go on without it.
+                    return getOrLoad(key, type, ttl, loader);
+                }
                 if (cause instanceof CacheLoadException loadFailure) {
                     throw new CacheLoadException(key, loadFailure.getCause());
                 }
@@ -333,7 +337,7 @@ final class DefaultCache implements Cache {
                     locker.awaitRelease(lockKey, Duration.ofNanos(Math.min(left, wait.toNanos())));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new CacheException("interrupted while waiting for key '" + key + "' to be loaded", e);
+                    throw new LoadInterruptedException(key, e);
                 }
                 Lookup<T> again = read(storeKey, key, type);
                 if (again.isHit()) {
@@ -430,6 +434,15 @@ final class DefaultCache implements Cache {
             } catch (CodecException e) {
                 throw new CodecException("entry '" + storeKey + "': " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** The thread loading a key was interrupted: its own failure, which callers that joined it skip. */
+    private static final class LoadInterruptedException extends CacheException {
+        private static final long serialVersionUID = 1L;
+
+        LoadInterruptedException(String key, InterruptedException cause) {
+            super("interrupted while waiting for key '" + key + "' to be loaded", cause);
         }
     }
 

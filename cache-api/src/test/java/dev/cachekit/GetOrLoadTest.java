@@ -90,6 +90,54 @@ class GetOrLoadTest {
     }
 
     @Test
+    @DisplayName("an interrupted loading thread fails alone: the caller that joined it loads instead")
+    void interruptedLeaderFailsAlone() throws Exception {
+        CountDownLatch leaderWaits = new CountDownLatch(1);
+        CountDownLatch followerJoined = new CountDownLatch(1);
+        Cache cache = Cache.builder()
+                .uri("memory:")
+                .listener(new CacheListener() {
+                    @Override
+                    public void waitingForHolder(String key) {
+                        leaderWaits.countDown();
+                    }
+
+                    @Override
+                    public void joinedLoad(String key) {
+                        followerJoined.countDown();
+                    }
+                })
+                .build();
+        caches.add(cache);
+        HeldLock otherNode = ((DefaultCache) cache).lockAt("cachekit:load:k", Duration.ofSeconds(30));
+        AtomicInteger loads = new AtomicInteger();
+        Callable<String> load = () -> cache.getOrLoad("k", String.class, () -> {
+            loads.incrementAndGet();
+            return "v";
+        });
+        java.util.concurrent.CompletableFuture<String> leader = new java.util.concurrent.CompletableFuture<>();
+        Thread leaderThread = new Thread(() -> {
+            try {
+                leader.complete(load.call());
+            } catch (Throwable t) {
+                leader.completeExceptionally(t);
+            }
+        });
+        leaderThread.start();
+        leaderWaits.await();
+        Future<String> follower = pool.submit(load);
+        followerJoined.await();
+
+        leaderThread.interrupt();
+        leaderThread.join();
+        otherNode.release();
+
+        assertThatThrownBy(leader::join).hasCauseInstanceOf(CacheException.class);
+        assertThat(follower.get()).isEqualTo("v");
+        assertThat(loads).hasValue(1);
+    }
+
+    @Test
     @DisplayName("a throwing loader: all 64 callers see its exception and nothing is cached")
     void failureReachesEveryWaiter() throws Exception {
         Cache cache = open("memory:");
