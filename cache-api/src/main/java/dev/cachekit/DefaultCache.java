@@ -41,6 +41,7 @@ final class DefaultCache implements Cache {
 
     private static final System.Logger LOG = System.getLogger(DefaultCache.class.getName());
     private static final int MAX_TAG_NAME_BYTES = 0xFFFF;
+    private static final int MAX_TAG_VERSION_BYTES = 0xFF;
 
     /** Resolved settings; see {@link CacheBuilder} for their meaning and defaults. */
     record Settings(
@@ -417,6 +418,7 @@ final class DefaultCache implements Cache {
             long ttlMillis = ttl.equals(FOREVER) ? Store.NO_EXPIRY : ttl.toMillis();
             byte[] payload = value == null ? new byte[0] : encode(storeKey, value);
             List<byte[]> versions = tagKeys.isEmpty() ? List.of() : tagger.versions(tagKeys);
+            checkVersions(storeKey, versions);
             long now = settings.clock().millis();
             long expires = ttlMillis == Store.NO_EXPIRY ? 0 : now + ttlMillis;
             byte[] bytes = new Envelope(value == null, codec.id(), now, expires, tags, versions, payload).encode();
@@ -426,6 +428,22 @@ final class DefaultCache implements Cache {
                         + capabilities.maxValueBytes() + "; nothing was written");
             }
             store.set(storeKey, bytes, ttlMillis);
+        }
+
+        /** An envelope keeps a tag version's length in one byte; a longer one would corrupt the entry. */
+        private void checkVersions(String storeKey, List<byte[]> versions) {
+            if (versions.size() != tags.size()) {
+                throw new CacheException("the tagger gave " + versions.size() + " versions for the " + tags.size()
+                        + " tags of entry '" + abbreviate(storeKey) + "'; nothing was written");
+            }
+            for (int i = 0; i < versions.size(); i++) {
+                byte[] version = versions.get(i);
+                if (version == null || version.length > MAX_TAG_VERSION_BYTES) {
+                    throw new CacheException("the tagger gave tag '" + abbreviate(tags.get(i)) + "' a version of "
+                            + (version == null ? "null" : version.length + " bytes") + ", but an entry holds at most "
+                            + MAX_TAG_VERSION_BYTES + " bytes; nothing was written for '" + abbreviate(storeKey) + "'");
+                }
+            }
         }
 
         private byte[] encode(String storeKey, Object value) {

@@ -124,4 +124,29 @@ class TagTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    @DisplayName("a tagger whose versions do not fit an entry fails the put naming the tag, and writes nothing")
+    void oversizedTagVersionIsRefused() {
+        Store store = new MemoryStore();
+        Tagger longVersions = new Tagger() {
+            @Override
+            public List<byte[]> versions(List<String> tagKeys) {
+                return tagKeys.stream().map(key -> new byte[300]).toList();
+            }
+
+            @Override
+            public void flush(List<String> tagKeys) {}
+        };
+        try (Cache tagged = Cache.builder()
+                .backend(Backend.builder(store).tagger(longVersions).build())
+                .build()) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> tagged.tags("users").put("k", "v"))
+                    .isInstanceOf(CacheException.class)
+                    .hasMessageContaining("'users'")
+                    .hasMessageContaining("300 bytes");
+            assertThat(store.get("cachekit:e:k")).isNull();
+        }
+    }
 }

@@ -20,7 +20,8 @@ public interface Tagger {
      * set-if-absent, so concurrent writers agree) for each key that has none.
      *
      * @param tagKeys the tag keys, without repeats
-     * @return the versions, in the order of {@code tagKeys}
+     * @return the versions, in the order of {@code tagKeys}, each non-null and at most 255 bytes
+     *     long (an entry keeps a version's length in one byte)
      */
     List<byte[]> versions(List<String> tagKeys);
 
