@@ -175,9 +175,23 @@ final class RedisStore implements Store {
             List<T> results = new ArrayList<>(responses.size());
             for (Response<T> response : responses) {
                 // A command that failed throws its error here.
-                results.add(response.get());
+                results.add(answer(response));
             }
             return results;
+        }
+    }
+
+    /**
+     * A cluster pipeline logs and swallows a node's connection failure, leaving that node's
+     * responses unset; reading one then throws an {@link IllegalStateException}. Report it as the
+     * connection failure it is.
+     */
+    private static <T> T answer(Response<T> response) {
+        try {
+            return response.get();
+        } catch (IllegalStateException e) {
+            throw new JedisConnectionException(
+                    "a node did not answer its part of the pipeline (its connection failed)", e);
         }
     }
 

@@ -73,7 +73,12 @@ final class RedisServers {
         }
     }
 
-    private static List<ServerProcess> startCluster() {
+    /**
+     * Starts a three-master cluster of its own for one test class, which may kill its nodes.
+     *
+     * @return its three masters
+     */
+    static List<ServerProcess> startCluster() {
         Path dir;
         try {
             dir = Files.createTempDirectory("cachekit-redis-cluster-");
