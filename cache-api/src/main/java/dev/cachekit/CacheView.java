@@ -86,6 +86,10 @@ public interface CacheView {
      *       passes; then the {@link LoadTimeoutPolicy} decides.
      * </ol>
      *
+     * <p>Callers in this JVM that waited for another thread's load receive the very object that
+     * thread's loader returned, not a decoded copy: treat loaded values as immutable. The single
+     * flight is per key, whatever the view's tags.
+     *
      * <p>A loader failure reaches every caller waiting in this JVM as a {@link CacheLoadException}
      * and caches nothing. A store failure (server down) is thrown as a {@link
      * dev.cachekit.spi.StoreException}; the loader is not called then, so an outage of the cache

@@ -41,6 +41,9 @@ final class DefaultCache implements Cache {
 
     private static final System.Logger LOG = System.getLogger(DefaultCache.class.getName());
     private static final int MAX_TAG_NAME_BYTES = 0xFFFF;
+    /** The envelope counts tags in two bytes; far fewer are sensible, but this is the hard limit. */
+    static final int MAX_TAGS = 0xFFFF;
+
     private static final int MAX_TAG_VERSION_BYTES = 0xFF;
 
     /** Resolved settings; see {@link CacheBuilder} for their meaning and defaults. */
@@ -117,6 +120,10 @@ final class DefaultCache implements Cache {
             }
             checkKeyLength(tagKey(tag), "tag '" + abbreviate(tag) + "'");
             sorted.add(tag);
+        }
+        if (sorted.size() > MAX_TAGS) {
+            throw new IllegalArgumentException("a view takes at most " + MAX_TAGS + " tags, was given " + sorted.size()
+                    + "; an entry records every tag's version, and a read fetches them all");
         }
         return new View(List.copyOf(sorted));
     }
@@ -313,15 +320,20 @@ final class DefaultCache implements Cache {
                 Optional<LockLease> lease = locker.tryAcquire(lockKey, settings.lockLease());
                 if (lease.isPresent()) {
                     tell(l -> l.lockAcquired(key));
-                    LeaseWatchdog watchdog = LeaseWatchdog.start(scheduler, locker, lease.get(), settings.lockLease());
+                    LeaseWatchdog watchdog = null;
                     try {
+                        // Inside the try: if the cache is closing and the watchdog cannot start,
+                        // the lock is still released rather than left to its lease.
+                        watchdog = LeaseWatchdog.start(scheduler, locker, lease.get(), settings.lockLease());
                         Lookup<T> again = read(storeKey, key, type);
                         if (again.isHit()) {
                             return again.value();
                         }
                         return loadAndPut(key, storeKey, ttl, loader);
                     } finally {
-                        watchdog.stop();
+                        if (watchdog != null) {
+                            watchdog.stop();
+                        }
                         releaseQuietly(lease.get());
                     }
                 }

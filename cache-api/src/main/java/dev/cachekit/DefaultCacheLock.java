@@ -59,7 +59,14 @@ final class DefaultCacheLock implements CacheLock {
     }
 
     private HeldLock held(LockLease acquired) {
-        LeaseWatchdog dog = watchdog ? LeaseWatchdog.start(scheduler, locker, acquired, lease) : null;
+        LeaseWatchdog dog;
+        try {
+            dog = watchdog ? LeaseWatchdog.start(scheduler, locker, acquired, lease) : null;
+        } catch (RuntimeException e) {
+            // The cache is closing: hand the lock back rather than leave it to its lease.
+            locker.release(acquired);
+            throw e;
+        }
         return new Held(acquired, dog);
     }
 

@@ -13,12 +13,17 @@ final class LeaseWatchdog {
 
     private static final System.Logger LOG = System.getLogger(LeaseWatchdog.class.getName());
 
-    private final ScheduledFuture<?> task;
+    // Set after scheduling, so the first run may see it null; `stopped` is what every run obeys.
+    private volatile ScheduledFuture<?> task;
+    private volatile boolean stopped;
 
     private LeaseWatchdog(ScheduledExecutorService scheduler, Locker locker, LockLease lease, Duration duration) {
         long period = Math.max(1, duration.toMillis() / 3);
         this.task = scheduler.scheduleAtFixedRate(
                 () -> renew(locker, lease, duration), period, period, TimeUnit.MILLISECONDS);
+        if (stopped) {
+            task.cancel(false);
+        }
     }
 
     static LeaseWatchdog start(ScheduledExecutorService scheduler, Locker locker, LockLease lease, Duration duration) {
@@ -26,10 +31,13 @@ final class LeaseWatchdog {
     }
 
     private void renew(Locker locker, LockLease lease, Duration duration) {
+        if (stopped) {
+            return;
+        }
         try {
             if (!locker.renew(lease, duration)) {
                 LOG.log(Level.WARNING, "lock {0} was lost before its watchdog could renew it", lease.key());
-                task.cancel(false);
+                stop();
             }
         } catch (RuntimeException e) {
             // The next period tries again; the lease still has two thirds to run.
@@ -38,6 +46,10 @@ final class LeaseWatchdog {
     }
 
     void stop() {
-        task.cancel(false);
+        stopped = true;
+        ScheduledFuture<?> scheduled = task;
+        if (scheduled != null) {
+            scheduled.cancel(false);
+        }
     }
 }

@@ -68,6 +68,19 @@ class BadInputTest {
     }
 
     @Test
+    @DisplayName("more tags than an entry can record are refused")
+    void tooManyTags() {
+        java.util.List<String> tags = new java.util.ArrayList<>();
+        for (int i = 0; i <= DefaultCache.MAX_TAGS; i++) {
+            tags.add("t" + i);
+        }
+        assertThatThrownBy(() -> cache.tags(tags))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a view takes at most 65535 tags, was given 65536; an entry records every tag's version,"
+                        + " and a read fetches them all");
+    }
+
+    @Test
     @DisplayName("a null type is refused")
     void nullType() {
         assertThatThrownBy(() -> cache.get("k", null))
