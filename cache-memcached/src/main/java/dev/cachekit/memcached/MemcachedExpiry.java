@@ -42,7 +42,10 @@ final class MemcachedExpiry {
         if (seconds <= MAX_RELATIVE_SECONDS) {
             return (int) seconds;
         }
-        long absolute = ceilSeconds(nowMillis + ttlMillis) + 1;
+        // Compared before adding, so a TTL near Long.MAX_VALUE cannot overflow into the past.
+        long absolute = ttlMillis > MAX_ABSOLUTE_SECONDS * 1000 - nowMillis
+                ? Long.MAX_VALUE
+                : ceilSeconds(nowMillis + ttlMillis) + 1;
         if (absolute > MAX_ABSOLUTE_SECONDS) {
             // Past what memcached can represent (the year 2106): keep it until evicted; the
             // entry's own expiry still ends it for the cache.
@@ -52,6 +55,7 @@ final class MemcachedExpiry {
     }
 
     private static long ceilSeconds(long millis) {
-        return (millis + 999) / 1000;
+        // Not (millis + 999) / 1000, which overflows for millis near Long.MAX_VALUE.
+        return millis / 1000 + (millis % 1000 == 0 ? 0 : 1);
     }
 }

@@ -54,6 +54,14 @@ class MemcachedExpiryTest {
     }
 
     @Test
+    @DisplayName("TTLs near Long.MAX_VALUE do not overflow into a time in the past; they keep the item")
+    void longestTtlsDoNotOverflow() {
+        assertThat(MemcachedExpiry.of(Long.MAX_VALUE, NOW)).isZero();
+        assertThat(MemcachedExpiry.of(Long.MAX_VALUE - 500, NOW)).isZero();
+        assertThat(MemcachedExpiry.of(Long.MAX_VALUE - NOW + 1, NOW)).isZero();
+    }
+
+    @Test
     @DisplayName("a negative TTL is refused, naming the value")
     void negativeIsRefused() {
         assertThatThrownBy(() -> MemcachedExpiry.of(-5, NOW))

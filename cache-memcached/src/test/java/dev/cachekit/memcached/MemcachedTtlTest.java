@@ -73,6 +73,20 @@ class MemcachedTtlTest {
     }
 
     @Test
+    @DisplayName("a TTL of Long.MAX_VALUE ms (\"as long as possible\") keeps the item instead of expiring it at once")
+    void longestTtlKeepsTheItem() {
+        store.set("max", bytes("M"), Long.MAX_VALUE);
+        assertThat(store.setIfAbsent("max-absent", bytes("A"), Long.MAX_VALUE)).isTrue();
+        store.set("near-max", bytes("N"), Long.MAX_VALUE - 1_000);
+        assertThat(store.get("max")).isEqualTo(bytes("M"));
+        assertThat(store.get("max-absent")).isEqualTo(bytes("A"));
+        assertThat(store.get("near-max")).isEqualTo(bytes("N"));
+        assertThat(store.setIfAbsent("max-absent", bytes("B"), Long.MAX_VALUE))
+                .as("a second set-if-absent (a second lock owner) must lose")
+                .isFalse();
+    }
+
+    @Test
     @DisplayName("no expiry is no expiry on the server, and a sub-second TTL becomes whole seconds there")
     void noExpiryAndSubSecond() {
         store.set("forever", bytes("F"), Store.NO_EXPIRY);
