@@ -1,5 +1,6 @@
 package dev.cachekit.redis;
 
+import dev.cachekit.spi.CorruptEntryException;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
 import dev.cachekit.spi.StoreException;
@@ -25,6 +26,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.params.SetParams;
@@ -37,7 +39,8 @@ import redis.clients.jedis.params.SetParams;
  * cluster mode, where a command may only touch keys of one slot, a multi-get or multi-set is a
  * pipeline per node holding the keys, the nodes served in parallel: still one round trip per node.
  * TTLs are sent as {@code PX} milliseconds. Set-if-absent is {@code SET NX [PX]}; compare-and-delete
- * and compare-and-set are Lua scripts; increment is {@code INCR}.
+ * and compare-and-set are Lua scripts; increment is {@code INCR}, and a key that holds no counter
+ * makes it throw a {@link CorruptEntryException} naming the key, as the SPI's default does.
  *
  * <p>Every Jedis failure is thrown as a {@link StoreException} naming the server. After a
  * connection failure the pool's idle connections are dropped, so a restarted server is reached
@@ -228,7 +231,22 @@ final class RedisStore implements Store {
     @Override
     public long increment(String key) {
         byte[] raw = bytes(key);
-        return call(() -> client.incr(raw));
+        return call(() -> {
+            try {
+                return client.incr(raw);
+            } catch (JedisDataException e) {
+                String reason = String.valueOf(e.getMessage());
+                if (reason.startsWith("WRONGTYPE")
+                        || reason.contains("not an integer")
+                        || reason.contains("overflow")) {
+                    throw new CorruptEntryException(
+                            key,
+                            "holds a value that is not a counter (" + description + " refused INCR: " + reason + ")",
+                            e);
+                }
+                throw e;
+            }
+        });
     }
 
     @Override
