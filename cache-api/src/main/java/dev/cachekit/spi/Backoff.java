@@ -22,13 +22,35 @@ public final class Backoff {
      */
     public static final Duration SIGNAL_SAFETY_WAIT = Duration.ofMillis(200);
 
-    private static final long FIRST_MICROS = 1_000;
-    private static final long MAX_MICROS = 10_000;
+    private static final Duration FIRST = Duration.ofMillis(1);
+    private static final Duration MAX = Duration.ofMillis(10);
 
-    private long stepMicros = FIRST_MICROS;
+    private final long maxMicros;
+    private long stepMicros;
 
-    /** Creates a backoff at its first step. */
-    public Backoff() {}
+    /** Creates a lock waiter's backoff at its first step: about 1 ms, doubling up to 10 ms. */
+    public Backoff() {
+        this(FIRST, MAX);
+    }
+
+    /**
+     * Creates a backoff with other bounds, for retries that must go slower than lock polling
+     * (reconnecting to a server that is down, say).
+     *
+     * @param first the first step
+     * @param max the largest step
+     * @throws IllegalArgumentException if {@code first} is under a microsecond or above {@code max}
+     */
+    public Backoff(Duration first, Duration max) {
+        long firstMicros = first.toNanos() / 1_000;
+        long maxMicros = max.toNanos() / 1_000;
+        if (firstMicros < 1 || firstMicros > maxMicros) {
+            throw new IllegalArgumentException(
+                    "a backoff needs 1us <= first <= max, was first " + first + ", max " + max);
+        }
+        this.stepMicros = firstMicros;
+        this.maxMicros = maxMicros;
+    }
 
     /**
      * Returns the next wait and doubles the step.
@@ -37,7 +59,7 @@ public final class Backoff {
      */
     public Duration next() {
         long step = stepMicros;
-        stepMicros = Math.min(MAX_MICROS, stepMicros * 2);
+        stepMicros = Math.min(maxMicros, stepMicros * 2);
         long wait = step / 2 + ThreadLocalRandom.current().nextLong(step / 2 + 1);
         return Duration.ofNanos(wait * 1_000);
     }

@@ -111,7 +111,8 @@ final class RedisLockSignal implements LockSignal {
         }
         closed = true;
         Listener current = listener;
-        if (current != null && current.isSubscribed()) {
+        // `confirmed` is volatile; JedisPubSub's own subscription count is not safe to read here.
+        if (current != null && current.confirmed) {
             try {
                 current.unsubscribe();
             } catch (RuntimeException ignored) {
@@ -127,7 +128,7 @@ final class RedisLockSignal implements LockSignal {
     }
 
     private void subscribeUntilClosed() {
-        Backoff backoff = new Backoff();
+        Backoff backoff = reconnectBackoff();
         while (!closed) {
             Listener current = new Listener();
             listener = current;
@@ -136,7 +137,7 @@ final class RedisLockSignal implements LockSignal {
             } catch (JedisException e) {
                 lastFailure = RedisStore.failure(description, e);
                 if (current.confirmed) {
-                    backoff = new Backoff();
+                    backoff = reconnectBackoff();
                 }
                 LOG.log(Level.DEBUG, () -> "lock-release subscriber on " + description + " lost its connection", e);
             } catch (RuntimeException e) {
@@ -154,6 +155,11 @@ final class RedisLockSignal implements LockSignal {
                 }
             }
         }
+    }
+
+    /** Slower than lock polling: a server that is down should not get a hundred connects a second. */
+    private static Backoff reconnectBackoff() {
+        return new Backoff(Duration.ofMillis(50), Duration.ofSeconds(2));
     }
 
     private final class Listener extends JedisPubSub {
