@@ -24,8 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MemoryStore implements Store {
 
-    private static final StoreCapabilities CAPABILITIES =
+    /** What a memory store declares unless told otherwise: 1 ms TTLs, no size limits, signals. */
+    public static final StoreCapabilities CAPABILITIES =
             new StoreCapabilities(Duration.ofMillis(1), StoreCapabilities.UNLIMITED, StoreCapabilities.UNLIMITED, true);
+
     private static final int SWEEP_EVERY_WRITES = 4096;
 
     private final MemorySpace space;

@@ -1,6 +1,5 @@
 package dev.cachekit.tck;
 
-import dev.cachekit.memory.MemorySpace;
 import dev.cachekit.memory.MemoryStore;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.LockSignal;
@@ -17,19 +16,15 @@ import java.util.function.Function;
  * The memory backend with parts swapped for defective ones: every client's store, tagger, locker
  * or signal is built by the given functions over one private space.
  */
-final class DefectiveFixture implements BackendFixture {
+final class DefectiveFixture extends MemoryFixture {
 
-    private final String name;
-    private final MemorySpace space = MemorySpace.createPrivate();
-    private final StoreCapabilities capabilities;
     private final Function<Store, Store> store;
     private final Function<Store, Tagger> tagger;
     private final BiFunction<Store, LockSignal, Locker> locker;
     private final Function<LockSignal, LockSignal> signal;
 
     private DefectiveFixture(Builder builder) {
-        this.name = builder.name;
-        this.capabilities = builder.capabilities;
+        super(builder.name, builder.capabilities == null ? MemoryStore.CAPABILITIES : builder.capabilities);
         this.store = builder.store;
         this.tagger = builder.tagger;
         this.locker = builder.locker;
@@ -41,14 +36,8 @@ final class DefectiveFixture implements BackendFixture {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public Backend open() {
-        Store client =
-                store.apply(capabilities == null ? new MemoryStore(space) : new MemoryStore(space, capabilities));
+        Store client = store.apply(new MemoryStore(space, capabilities));
         return Backend.builder(client)
                 .tagger(tagger.apply(client))
                 .locker(locker.apply(client, signal.apply(space.signal())))
@@ -65,23 +54,8 @@ final class DefectiveFixture implements BackendFixture {
     }
 
     @Override
-    public byte[] rawGet(String key) {
-        return new MemoryStore(space).get(key);
-    }
-
-    @Override
-    public void rawDelete(String key) {
-        new MemoryStore(space).delete(key);
-    }
-
-    @Override
-    public void reset() {
-        space.clear();
-    }
-
-    @Override
     public String toString() {
-        return name;
+        return name();
     }
 
     static final class Builder {

@@ -3,20 +3,37 @@ package dev.cachekit.tck;
 import dev.cachekit.memory.MemorySpace;
 import dev.cachekit.memory.MemoryStore;
 import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.StoreCapabilities;
 
-/** The memory: backend: every client a {@link MemoryStore} over one private space. */
-final class MemoryFixture implements BackendFixture {
+/**
+ * The memory: backend: every client a {@link MemoryStore} over one private space, declaring the
+ * memory store's own capabilities or the given ones. {@link DefectiveFixture} builds on it.
+ */
+class MemoryFixture implements BackendFixture {
 
-    private final MemorySpace space = MemorySpace.createPrivate();
+    final MemorySpace space = MemorySpace.createPrivate();
+    final StoreCapabilities capabilities;
+    private final String name;
+
+    MemoryFixture() {
+        this("memory", MemoryStore.CAPABILITIES);
+    }
+
+    MemoryFixture(String name, StoreCapabilities capabilities) {
+        this.name = name;
+        this.capabilities = capabilities;
+    }
 
     @Override
     public String name() {
-        return "memory";
+        return name;
     }
 
     @Override
     public Backend open() {
-        return Backend.builder(new MemoryStore(space)).signal(space.signal()).build();
+        return Backend.builder(new MemoryStore(space, capabilities))
+                .signal(space.signal())
+                .build();
     }
 
     @Override

@@ -3,9 +3,6 @@ package dev.cachekit.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import dev.cachekit.memory.MemorySpace;
-import dev.cachekit.memory.MemoryStore;
-import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.StoreCapabilities;
 import java.time.Duration;
 import java.util.List;
@@ -75,36 +72,7 @@ class TckSelfTest {
     @DisplayName("a memory backend declaring memcached-like limits passes the whole kit with no test skipped")
     void limitedMemoryPasses() {
         StoreCapabilities limits = new StoreCapabilities(Duration.ofMillis(1), 250, 1 << 20, true);
-        Events tests = runKit(() -> new BackendFixture() {
-            private final MemorySpace space = MemorySpace.createPrivate();
-
-            @Override
-            public String name() {
-                return "memory with limits";
-            }
-
-            @Override
-            public Backend open() {
-                return Backend.builder(new MemoryStore(space, limits))
-                        .signal(space.signal())
-                        .build();
-            }
-
-            @Override
-            public byte[] rawGet(String key) {
-                return new MemoryStore(space).get(key);
-            }
-
-            @Override
-            public void rawDelete(String key) {
-                new MemoryStore(space).delete(key);
-            }
-
-            @Override
-            public void reset() {
-                space.clear();
-            }
-        });
+        Events tests = runKit(() -> new MemoryFixture("memory with limits", limits));
         assertThat(tests.failed().stream().map(e -> e.getTestDescriptor().getDisplayName() + ": " + reason(e)))
                 .isEmpty();
         assertThat(tests.aborted().count()).isZero();
