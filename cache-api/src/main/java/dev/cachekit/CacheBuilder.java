@@ -255,15 +255,15 @@ public final class CacheBuilder {
         LoadTimeoutPolicy policy = loadTimeoutPolicy;
         if (options != null) {
             p = pick(p, options.take("prefix", null));
-            ttl = pick(ttl, checkedTtl(options, "ttl"));
-            nTtl = pick(nTtl, checkedTtl(options, "nullTtl"));
+            ttl = pick(ttl, positiveOption(options, "ttl"));
+            nTtl = pick(nTtl, positiveOption(options, "nullTtl"));
             Duration w = options.takeDuration("touchWindow", null);
             if (w != null && w.isNegative()) {
                 throw new CacheConfigurationException("option touchWindow in " + uri + " must be 0s or positive");
             }
             window = pick(window, w);
-            lease = pick(lease, checkedPositive(options, "lockLease"));
-            timeout = pick(timeout, checkedPositive(options, "loadTimeout"));
+            lease = pick(lease, positiveOption(options, "lockLease"));
+            timeout = pick(timeout, positiveOption(options, "loadTimeout"));
             policy =
                     pick(policy, options.take("onLoadTimeout").map(this::policy).orElse(null));
         }
@@ -280,16 +280,12 @@ public final class CacheBuilder {
                 listener);
     }
 
-    private Duration checkedTtl(UriOptions options, String name) {
+    private Duration positiveOption(UriOptions options, String name) {
         Duration value = options.takeDuration(name, null);
         if (value != null && (value.isNegative() || value.isZero())) {
             throw new CacheConfigurationException("option " + name + " in " + uri + " must be positive, was " + value);
         }
         return value;
-    }
-
-    private Duration checkedPositive(UriOptions options, String name) {
-        return checkedTtl(options, name);
     }
 
     private LoadTimeoutPolicy policy(String text) {

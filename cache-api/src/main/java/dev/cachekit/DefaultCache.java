@@ -23,6 +23,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /** The one implementation of {@link Cache}, over any {@link Backend}. */
 final class DefaultCache implements Cache {
@@ -69,7 +71,7 @@ final class DefaultCache implements Cache {
     private final ScheduledExecutorService scheduler;
     private final Executor touchExecutor;
     private final ConcurrentHashMap<String, CompletableFuture<Object>> loading = new ConcurrentHashMap<>();
-    private final java.util.Set<String> touching = ConcurrentHashMap.newKeySet();
+    private final Set<String> touching = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final View untagged;
     private final CacheListener listener;
@@ -504,7 +506,7 @@ final class DefaultCache implements Cache {
         }
     }
 
-    private void tell(java.util.function.Consumer<CacheListener> event) {
+    private void tell(Consumer<CacheListener> event) {
         if (listener == CacheListener.NONE) {
             return;
         }

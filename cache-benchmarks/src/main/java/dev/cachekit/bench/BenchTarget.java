@@ -12,6 +12,7 @@ import dev.cachekit.tck.ServerProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -192,7 +193,7 @@ abstract class BenchTarget implements AutoCloseable {
 
         @Override
         List<byte[]> rawMultiGet(List<String> keys) {
-            Map<String, byte[]> found = raw.getAll(new java.util.LinkedHashSet<>(keys));
+            Map<String, byte[]> found = raw.getAll(new LinkedHashSet<>(keys));
             List<byte[]> values = new ArrayList<>(keys.size());
             for (String key : keys) {
                 values.add(found.get(key));

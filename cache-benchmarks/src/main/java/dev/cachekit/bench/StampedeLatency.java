@@ -6,6 +6,7 @@ import dev.cachekit.HeldLock;
 import dev.cachekit.Loader;
 import dev.cachekit.Lookup;
 import dev.cachekit.TaggedCache;
+import dev.cachekit.spi.UriOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -52,7 +53,7 @@ public final class StampedeLatency {
                 case "--store" -> store = args[i + 1];
                 case "--nodes" -> nodes = Integer.parseInt(args[i + 1]);
                 case "--threads" -> threads = Integer.parseInt(args[i + 1]);
-                case "--load" -> load = dev.cachekit.spi.UriOptions.parseDuration(args[i + 1]);
+                case "--load" -> load = UriOptions.parseDuration(args[i + 1]);
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
