@@ -47,7 +47,7 @@ public interface Cache extends CacheView, AutoCloseable {
      * @return the cache
      * @throws CacheConfigurationException if no provider claims the scheme (naming the installed
      *     ones), several do, or an option is unknown or malformed
-     * @throws dev.cachekit.spi.StoreException if the server cannot be reached
+     * @throws dev.cachekit.StoreException if the server cannot be reached
      */
     static Cache open(String uri) {
         return builder().uri(uri).build();

@@ -2,8 +2,8 @@ package dev.cachekit;
 
 import dev.cachekit.codec.Codec;
 import dev.cachekit.codec.KryoCodec;
+import dev.cachekit.internal.Providers;
 import dev.cachekit.spi.Backend;
-import dev.cachekit.spi.Providers;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.UriOptions;
 import java.net.URI;
@@ -220,7 +220,7 @@ public final class CacheBuilder {
      * @return the cache
      * @throws IllegalStateException if neither or both of a URI and a backend were given
      * @throws CacheConfigurationException if the URI's scheme or an option is unknown or malformed
-     * @throws dev.cachekit.spi.StoreException if the server cannot be reached
+     * @throws dev.cachekit.StoreException if the server cannot be reached
      */
     public Cache build() {
         if ((uri == null) == (backend == null)) {

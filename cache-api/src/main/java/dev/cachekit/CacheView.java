@@ -11,7 +11,7 @@ import java.time.Duration;
  * or {@code null}, which is cached as a null (negative caching) for the null TTL.
  *
  * <p>All methods are thread-safe. A store that cannot be reached gives a {@link
- * dev.cachekit.spi.StoreException} naming the server; the same cache works again once the server
+ * dev.cachekit.StoreException} naming the server; the same cache works again once the server
  * is back, without being rebuilt.
  */
 public interface CacheView {
@@ -25,9 +25,9 @@ public interface CacheView {
      * @return a miss, a cached null or the value
      * @throws NullPointerException if key or type is null
      * @throws IllegalArgumentException if the key is empty or too long for the store
-     * @throws dev.cachekit.spi.CorruptEntryException if the stored bytes are damaged or were
+     * @throws dev.cachekit.CorruptEntryException if the stored bytes are damaged or were
      *     written with another codec
-     * @throws dev.cachekit.codec.CodecException if the value's class is not on the codec's
+     * @throws dev.cachekit.CodecException if the value's class is not on the codec's
      *     allow-list or is not a {@code type}
      */
     <T> Lookup<T> get(String key, Class<T> type);
@@ -92,7 +92,7 @@ public interface CacheView {
      *
      * <p>A loader failure reaches every caller waiting in this JVM as a {@link CacheLoadException}
      * and caches nothing. A store failure (server down) is thrown as a {@link
-     * dev.cachekit.spi.StoreException}; the loader is not called then, so an outage of the cache
+     * dev.cachekit.StoreException}; the loader is not called then, so an outage of the cache
      * never turns into a stampede on the source.
      *
      * @param key the key

@@ -1,18 +1,16 @@
 package dev.cachekit;
 
 import dev.cachekit.codec.Codec;
-import dev.cachekit.codec.CodecException;
 import dev.cachekit.codec.CodecTypes;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.Backoff;
-import dev.cachekit.spi.CorruptEntryException;
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.LockLease;
 import dev.cachekit.spi.Locker;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
 import dev.cachekit.spi.StoreLocker;
 import dev.cachekit.spi.Tagger;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,11 +35,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The one implementation of {@link Cache}, over any {@link Backend}. */
 final class DefaultCache implements Cache {
 
-    private static final System.Logger LOG = System.getLogger(DefaultCache.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultCache.class);
     private static final int MAX_TAG_NAME_BYTES = 0xFFFF;
     /** The envelope counts tags in two bytes; far fewer are sensible, but this is the hard limit. */
     static final int MAX_TAGS = 0xFFFF;
@@ -67,6 +67,7 @@ final class DefaultCache implements Cache {
     private final Locker locker;
     private final Codec codec;
     private final Settings settings;
+    private final KeyLayout layout;
     private final StoreCapabilities capabilities;
     private final ScheduledExecutorService scheduler;
     private final Executor touchExecutor;
@@ -83,6 +84,7 @@ final class DefaultCache implements Cache {
         this.locker = backend.locker();
         this.codec = codec;
         this.settings = settings;
+        this.layout = KeyLayout.of(settings.prefix());
         this.capabilities = store.capabilities();
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "cachekit-" + store.describe());
@@ -133,7 +135,7 @@ final class DefaultCache implements Cache {
     @Override
     public CacheLock lock(String name) {
         checkName(name, "lock name");
-        String key = lockKey(settings.prefix() + "lock:", name);
+        String key = fenceSafe(layout.lock(name));
         checkKeyLength(key, "lock name '" + abbreviate(name) + "'");
         return new DefaultCacheLock(name, key, CacheLock.DEFAULT_LEASE, false, locker, scheduler);
     }
@@ -315,7 +317,7 @@ final class DefaultCache implements Cache {
         /** The distributed part: lock, re-check, load, put, release; or wait for the holder. */
         private <T> T lead(
                 String key, String storeKey, Class<T> type, Duration ttl, Loader<? extends T> loader, long deadline) {
-            String lockKey = lockKey(settings.prefix() + "load:", key);
+            String lockKey = fenceSafe(layout.loadLock(key));
             Backoff backoff = new Backoff();
             boolean waiting = false;
             while (true) {
@@ -494,7 +496,7 @@ final class DefaultCache implements Cache {
                 // Only if nobody rewrote the entry meanwhile: a touch must never undo a put.
                 store.compareAndSet(storeKey, raw, extended, ttl);
             } catch (RuntimeException e) {
-                LOG.log(Level.DEBUG, "touching " + storeKey + " failed; the entry keeps its old expiry", e);
+                LOG.debug("touching {} failed; the entry keeps its old expiry", storeKey, e);
             } finally {
                 touching.remove(storeKey);
             }
@@ -513,7 +515,7 @@ final class DefaultCache implements Cache {
         try {
             event.accept(listener);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "cache listener " + listener + " threw; ignored", e);
+            LOG.warn("cache listener {} threw; ignored", listener, e);
         }
     }
 
@@ -522,34 +524,33 @@ final class DefaultCache implements Cache {
             locker.release(lease);
         } catch (RuntimeException e) {
             // The value is written; the lock frees itself when its lease ends.
-            LOG.log(Level.WARNING, "releasing load lock " + lease.key() + " failed; it expires with its lease", e);
+            LOG.warn("releasing load lock {} failed; it expires with its lease", lease.key(), e);
         }
     }
 
     private String entryKey(String key) {
         checkName(key, "key");
-        String storeKey = settings.prefix() + "e:" + key;
+        String storeKey = layout.entry(key);
         checkKeyLength(storeKey, "key '" + abbreviate(key) + "'");
         return storeKey;
     }
 
     /**
-     * The store key of a lock: {@code namespace + name}, with a {@code ~} appended when the name,
-     * ignoring trailing {@code ~}s, ends with {@link StoreLocker#FENCE_SUFFIX}. No lock key then
-     * ends with that suffix, so no lock is ever another lock's fencing counter, and distinct names
-     * keep distinct keys.
+     * A lock's store key with a {@code ~} appended when it, ignoring trailing {@code ~}s, ends with
+     * {@link StoreLocker#FENCE_SUFFIX}. No lock key then ends with that suffix, so no lock is ever
+     * another lock's fencing counter, and distinct names keep distinct keys.
      */
-    static String lockKey(String namespace, String name) {
-        int end = name.length();
-        while (end > 0 && name.charAt(end - 1) == '~') {
+    static String fenceSafe(String lockKey) {
+        int end = lockKey.length();
+        while (end > 0 && lockKey.charAt(end - 1) == '~') {
             end--;
         }
-        boolean escape = name.startsWith(StoreLocker.FENCE_SUFFIX, end - StoreLocker.FENCE_SUFFIX.length());
-        return namespace + name + (escape ? "~" : "");
+        boolean escape = lockKey.startsWith(StoreLocker.FENCE_SUFFIX, end - StoreLocker.FENCE_SUFFIX.length());
+        return escape ? lockKey + "~" : lockKey;
     }
 
     private String tagKey(String tag) {
-        return settings.prefix() + "t:" + tag;
+        return layout.tag(tag);
     }
 
     private void checkKeyLength(String storeKey, String what) {

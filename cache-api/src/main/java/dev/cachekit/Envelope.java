@@ -1,6 +1,5 @@
 package dev.cachekit;
 
-import dev.cachekit.spi.CorruptEntryException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -2,16 +2,17 @@ package dev.cachekit;
 
 import dev.cachekit.spi.LockLease;
 import dev.cachekit.spi.Locker;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Renews a held lock every third of its lease until stopped or the lock is lost. */
 final class LeaseWatchdog {
 
-    private static final System.Logger LOG = System.getLogger(LeaseWatchdog.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LeaseWatchdog.class);
 
     // Set after scheduling, so the first run may see it null; `stopped` is what every run obeys.
     private volatile ScheduledFuture<?> task;
@@ -36,12 +37,12 @@ final class LeaseWatchdog {
         }
         try {
             if (!locker.renew(lease, duration)) {
-                LOG.log(Level.WARNING, "lock {0} was lost before its watchdog could renew it", lease.key());
+                LOG.warn("lock {} was lost before its watchdog could renew it", lease.key());
                 stop();
             }
         } catch (RuntimeException e) {
             // The next period tries again; the lease still has two thirds to run.
-            LOG.log(Level.WARNING, "renewing lock " + lease.key() + " failed; will retry", e);
+            LOG.warn("renewing lock {} failed; will retry", lease.key(), e);
         }
     }
 

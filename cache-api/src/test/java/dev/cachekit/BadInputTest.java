@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cachekit.codec.JdkCodec;
 import dev.cachekit.memory.MemorySpace;
 import dev.cachekit.memory.MemoryStore;
-import dev.cachekit.spi.CorruptEntryException;
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.StoreCapabilities;
 import java.time.Duration;
 import java.util.Arrays;
@@ -140,36 +140,39 @@ class BadInputTest {
     @DisplayName("corrupted entry bytes fail naming the key, never a wrong value")
     void corruptedBytes() {
         cache.put("k", "value");
-        String key = CacheBuilder.DEFAULT_PREFIX + "e:k";
+        String key = KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).entry("k");
         byte[] bytes = raw.get(key);
         bytes[bytes.length - 6] ^= 0x01;
         raw.set(key, bytes, 0);
 
         assertThatThrownBy(() -> cache.get("k", String.class))
                 .isInstanceOf(CorruptEntryException.class)
-                .hasMessageStartingWith("entry 'cachekit:e:k': checksum mismatch");
+                .hasMessageStartingWith("entry 'cachekit:e|k': checksum mismatch");
     }
 
     @Test
     @DisplayName("truncated entry bytes fail naming the key")
     void truncatedBytes() {
         cache.put("k", "value");
-        String key = CacheBuilder.DEFAULT_PREFIX + "e:k";
+        String key = KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).entry("k");
         raw.set(key, Arrays.copyOf(raw.get(key), 10), 0);
 
         assertThatThrownBy(() -> cache.get("k", String.class))
                 .isInstanceOf(CorruptEntryException.class)
-                .hasMessage("entry 'cachekit:e:k': only 10 bytes, shorter than any cache entry");
+                .hasMessage("entry 'cachekit:e|k': only 10 bytes, shorter than any cache entry");
     }
 
     @Test
     @DisplayName("bytes that are not a cache entry at all fail naming the key")
     void foreignBytes() {
-        raw.set(CacheBuilder.DEFAULT_PREFIX + "e:k", "plain text written by someone else".getBytes(), 0);
+        raw.set(
+                KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).entry("k"),
+                "plain text written by someone else".getBytes(),
+                0);
 
         assertThatThrownBy(() -> cache.get("k", String.class))
                 .isInstanceOf(CorruptEntryException.class)
-                .hasMessage("entry 'cachekit:e:k': not written by cachekit (first byte 112)");
+                .hasMessage("entry 'cachekit:e|k': not written by cachekit (first byte 112)");
     }
 
     @Test
@@ -184,7 +187,7 @@ class BadInputTest {
 
         assertThatThrownBy(() -> cache.get("k", String.class))
                 .isInstanceOf(CorruptEntryException.class)
-                .hasMessage("entry 'cachekit:e:k': written with codec id 2, but this cache uses codec kryo (id 1);"
+                .hasMessage("entry 'cachekit:e|k': written with codec id 2, but this cache uses codec kryo (id 1);"
                         + " every cache on one prefix must use the same codec");
     }
 
@@ -194,7 +197,7 @@ class BadInputTest {
         cache.put("k", "text");
 
         assertThatThrownBy(() -> cache.get("k", Integer.class))
-                .hasMessage("entry 'cachekit:e:k': the cached value is a java.lang.String, not a java.lang.Integer;"
+                .hasMessage("entry 'cachekit:e|k': the cached value is a java.lang.String, not a java.lang.Integer;"
                         + " read it with the type it was written with");
     }
 
@@ -208,7 +211,7 @@ class BadInputTest {
 
             assertThatThrownBy(() -> limited.put("k", "x".repeat(2000)))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageStartingWith("the value for key 'cachekit:e:k' is ")
+                    .hasMessageStartingWith("the value for key 'cachekit:e|k' is ")
                     .hasMessageEndingWith(" bytes encoded, but memory: accepts at most 1024; nothing was written");
             assertThat(limited.get("k", String.class).value()).isEqualTo("small");
         }

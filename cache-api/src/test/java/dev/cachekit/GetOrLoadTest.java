@@ -3,6 +3,7 @@ package dev.cachekit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachekit.spi.KeyLayout;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,7 +110,11 @@ class GetOrLoadTest {
                 })
                 .build();
         caches.add(cache);
-        HeldLock otherNode = ((DefaultCache) cache).lockAt("cachekit:load:k", Duration.ofSeconds(30));
+        HeldLock otherNode = ((DefaultCache) cache)
+                .lockAt(
+                        DefaultCache.fenceSafe(
+                                KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).loadLock("k")),
+                        Duration.ofSeconds(30));
         AtomicInteger loads = new AtomicInteger();
         Callable<String> load = () -> cache.getOrLoad("k", String.class, () -> {
             loads.incrementAndGet();
@@ -255,9 +260,11 @@ class GetOrLoadTest {
 
     /** Takes the load lock of {@code key} the way another node's getOrLoad would hold it. */
     private static HeldLock holderLoadLock(Cache cache, String key) {
-        // Load locks live at prefix + "load:" + key; a named lock lives at prefix + "lock:" + name.
+        // Load locks live where KeyLayout.loadLock says; named locks where KeyLayout.lock says.
         // Reach the load lock through the SPI with the documented key layout.
         DefaultCache impl = (DefaultCache) cache;
-        return impl.lockAt(CacheBuilder.DEFAULT_PREFIX + "load:" + key, Duration.ofSeconds(30));
+        return impl.lockAt(
+                DefaultCache.fenceSafe(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).loadLock(key)),
+                Duration.ofSeconds(30));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cachekit.memory.MemorySpace;
 import dev.cachekit.memory.MemoryStore;
 import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreTagger;
 import dev.cachekit.spi.Tagger;
@@ -70,7 +71,7 @@ class TagTest {
     void evictedTagNeverRevives() {
         TaggedCache users = cache.tags("users");
         users.put("old", "stale");
-        raw.delete(CacheBuilder.DEFAULT_PREFIX + "t:users");
+        raw.delete(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).tag("users"));
 
         assertThat(users.get("old", String.class).isMiss()).isTrue();
         users.put("new", "fresh");
@@ -112,7 +113,8 @@ class TagTest {
             flushed.countDown();
             writer.join();
 
-            assertThat(raw.get(CacheBuilder.DEFAULT_PREFIX + "e:k")).isNotNull();
+            assertThat(raw.get(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).entry("k")))
+                    .isNotNull();
             assertThat(cache.tags("users").get("k", String.class).isMiss()).isTrue();
         }
     }
@@ -146,7 +148,8 @@ class TagTest {
                     .isInstanceOf(CacheException.class)
                     .hasMessageContaining("'users'")
                     .hasMessageContaining("300 bytes");
-            assertThat(store.get("cachekit:e:k")).isNull();
+            assertThat(store.get(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).entry("k")))
+                    .isNull();
         }
     }
 }

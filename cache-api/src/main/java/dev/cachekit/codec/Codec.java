@@ -1,5 +1,7 @@
 package dev.cachekit.codec;
 
+import dev.cachekit.CodecException;
+
 /**
  * Turns values into bytes and back. The codec's {@link #id()} is written into every entry, so an
  * entry written by one codec is never decoded by another.

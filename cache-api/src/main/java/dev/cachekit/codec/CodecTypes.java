@@ -1,5 +1,6 @@
 package dev.cachekit.codec;
 
+import dev.cachekit.CodecException;
 import java.lang.invoke.MethodType;
 
 /** Checks a decoded value against the type the caller asked for, boxing primitive types. */

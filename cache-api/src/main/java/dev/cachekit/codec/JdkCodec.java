@@ -1,5 +1,6 @@
 package dev.cachekit.codec;
 
+import dev.cachekit.CodecException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
+import dev.cachekit.CodecException;
 import java.util.Objects;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 

@@ -1,6 +1,6 @@
 package dev.cachekit.memory;
 
-import dev.cachekit.spi.CorruptEntryException;
+import dev.cachekit.CorruptEntryException;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.cachekit.spi;
 
+import dev.cachekit.StoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

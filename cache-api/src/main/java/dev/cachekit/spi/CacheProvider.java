@@ -1,5 +1,6 @@
 package dev.cachekit.spi;
 
+import dev.cachekit.StoreException;
 import java.net.URI;
 import java.util.Set;
 

@@ -1,5 +1,7 @@
 package dev.cachekit.spi;
 
+import dev.cachekit.CorruptEntryException;
+import dev.cachekit.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;

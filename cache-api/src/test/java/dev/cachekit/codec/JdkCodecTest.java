@@ -3,6 +3,7 @@ package dev.cachekit.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachekit.CodecException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

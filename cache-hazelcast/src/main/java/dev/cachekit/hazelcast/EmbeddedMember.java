@@ -7,7 +7,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.TcpIpConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import dev.cachekit.spi.StoreException;
+import dev.cachekit.StoreException;
 import java.util.List;
 
 /**

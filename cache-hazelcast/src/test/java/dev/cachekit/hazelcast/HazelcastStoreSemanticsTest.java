@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
-import dev.cachekit.spi.CorruptEntryException;
+import dev.cachekit.CorruptEntryException;
+import dev.cachekit.StoreException;
 import dev.cachekit.spi.Store;
-import dev.cachekit.spi.StoreException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,9 +1,9 @@
 package dev.cachekit.memcached;
 
 import dev.cachekit.CacheConfigurationException;
+import dev.cachekit.StoreException;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.CacheProvider;
-import dev.cachekit.spi.StoreException;
 import dev.cachekit.spi.UriOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,9 +1,9 @@
 package dev.cachekit.memcached;
 
-import dev.cachekit.spi.CorruptEntryException;
+import dev.cachekit.CorruptEntryException;
+import dev.cachekit.StoreException;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
-import dev.cachekit.spi.StoreException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachekit.Cache;
+import dev.cachekit.StoreException;
 import dev.cachekit.spi.Store;
-import dev.cachekit.spi.StoreException;
 import dev.cachekit.tck.ServerProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;

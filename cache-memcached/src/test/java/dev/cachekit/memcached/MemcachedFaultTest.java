@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachekit.Cache;
+import dev.cachekit.StoreException;
+import dev.cachekit.internal.Providers;
 import dev.cachekit.spi.Backend;
-import dev.cachekit.spi.Providers;
-import dev.cachekit.spi.StoreException;
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.tck.ServerProcess;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -44,7 +46,7 @@ class MemcachedFaultTest {
         MemcachedStore store = (MemcachedStore) backend.store();
         String onDoomed = keyOn(store, doomed);
         String onSurvivor = keyOn(store, survivor);
-        String tagOnDoomed = nameOn(store, "t:", doomed);
+        String tagOnDoomed = nameOn(store, KeyLayout.of("")::tag, doomed);
         try (Cache cache = Cache.builder().backend(backend).keyPrefix("").build()) {
             cache.put(onDoomed, "d1");
             cache.put(onSurvivor, "s1");
@@ -92,13 +94,13 @@ class MemcachedFaultTest {
 
     /** A cache key whose entry lives on {@code server}. */
     private static String keyOn(MemcachedStore store, ServerProcess server) {
-        return nameOn(store, "e:", server);
+        return nameOn(store, KeyLayout.of("")::entry, server);
     }
 
-    /** A name that, under the cache's {@code e:} or {@code t:} prefix, lives on {@code server}. */
-    private static String nameOn(MemcachedStore store, String storePrefix, ServerProcess server) {
+    /** A name whose store key (an entry's or a tag's, with an empty prefix) lives on {@code server}. */
+    private static String nameOn(MemcachedStore store, UnaryOperator<String> storeKey, ServerProcess server) {
         for (int i = 0; i < 1000; i++) {
-            if (store.serverOf(storePrefix + "name-" + i).equals(server.address())) {
+            if (store.serverOf(storeKey.apply("name-" + i)).equals(server.address())) {
                 return "name-" + i;
             }
         }

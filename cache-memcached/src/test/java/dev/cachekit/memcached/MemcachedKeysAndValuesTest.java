@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachekit.Cache;
+import dev.cachekit.StoreException;
+import dev.cachekit.internal.Providers;
 import dev.cachekit.spi.Backend;
-import dev.cachekit.spi.Providers;
 import dev.cachekit.spi.Store;
-import dev.cachekit.spi.StoreException;
 import dev.cachekit.tck.ServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cachekit.Cache;
 import dev.cachekit.CacheLock;
 import dev.cachekit.HeldLock;
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.tck.ServerProcess;
 import java.time.Duration;
 import java.util.Optional;
@@ -26,13 +27,14 @@ class MemcachedLockTest {
             CacheLock lock = cache.lock("nightly job").withLease(Duration.ofSeconds(90));
             Optional<HeldLock> held = lock.tryAcquire();
             assertThat(held).isPresent();
-            OptionalLong left = MetaCommands.secondsLeft(server, "locks:lock:nightly job");
+            OptionalLong left =
+                    MetaCommands.secondsLeft(server, KeyLayout.of("locks:").lock("nightly job"));
             assertThat(left).isPresent();
             assertThat(left.getAsLong()).isBetween(88L, 91L);
-            assertThat(MetaCommands.secondsLeft(server, "locks:lock:nightly job:fence"))
+            assertThat(MetaCommands.secondsLeft(server, KeyLayout.of("locks:").lock("nightly job") + ":fence"))
                     .hasValue(-1);
             held.get().close();
-            assertThat(MetaCommands.secondsLeft(server, "locks:lock:nightly job"))
+            assertThat(MetaCommands.secondsLeft(server, KeyLayout.of("locks:").lock("nightly job")))
                     .isEmpty();
         }
     }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachekit.Cache;
 import dev.cachekit.CacheConfigurationException;
+import dev.cachekit.StoreException;
+import dev.cachekit.internal.Providers;
 import dev.cachekit.spi.Backend;
-import dev.cachekit.spi.Providers;
-import dev.cachekit.spi.StoreException;
 import dev.cachekit.spi.StoreLocker;
 import dev.cachekit.spi.StoreTagger;
 import dev.cachekit.tck.ServerProcess;

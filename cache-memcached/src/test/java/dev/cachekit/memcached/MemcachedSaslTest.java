@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 import dev.cachekit.Cache;
-import dev.cachekit.spi.StoreException;
+import dev.cachekit.StoreException;
 import dev.cachekit.tck.ServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.cachekit.redis;
 
+import dev.cachekit.StoreException;
 import dev.cachekit.spi.Backend;
-import dev.cachekit.spi.StoreException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.TreeSet;

@@ -1,8 +1,8 @@
 package dev.cachekit.redis;
 
+import dev.cachekit.StoreException;
 import dev.cachekit.spi.Backoff;
 import dev.cachekit.spi.LockSignal;
-import dev.cachekit.spi.StoreException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package dev.cachekit.redis;
 
-import dev.cachekit.spi.CorruptEntryException;
+import dev.cachekit.CorruptEntryException;
+import dev.cachekit.StoreException;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
-import dev.cachekit.spi.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,10 +3,10 @@ package dev.cachekit.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachekit.StoreException;
+import dev.cachekit.internal.Providers;
 import dev.cachekit.spi.Backend;
-import dev.cachekit.spi.Providers;
 import dev.cachekit.spi.Store;
-import dev.cachekit.spi.StoreException;
 import dev.cachekit.tck.ServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

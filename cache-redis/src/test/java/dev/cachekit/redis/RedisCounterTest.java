@@ -3,8 +3,8 @@ package dev.cachekit.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachekit.CorruptEntryException;
 import dev.cachekit.spi.Backend;
-import dev.cachekit.spi.CorruptEntryException;
 import dev.cachekit.spi.Store;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.DisplayName;

@@ -1,7 +1,7 @@
 package dev.cachekit.redis;
 
+import dev.cachekit.internal.Providers;
 import dev.cachekit.spi.Backend;
-import dev.cachekit.spi.Providers;
 import dev.cachekit.tck.BackendFixture;
 import dev.cachekit.tck.ServerProcess;
 import java.nio.charset.StandardCharsets;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachekit.Cache;
 import dev.cachekit.CacheConfigurationException;
+import dev.cachekit.StoreException;
 import dev.cachekit.TaggedCache;
+import dev.cachekit.internal.Providers;
 import dev.cachekit.spi.Backend;
-import dev.cachekit.spi.Providers;
-import dev.cachekit.spi.StoreException;
 import dev.cachekit.tck.ServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachekit.Cache;
 import dev.cachekit.HeldLock;
+import dev.cachekit.StoreException;
 import dev.cachekit.TaggedCache;
-import dev.cachekit.spi.StoreException;
 import dev.cachekit.tck.ServerProcess;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;

@@ -61,7 +61,7 @@ public interface BackendFixture {
 
     /**
      * Builds a backend like {@code opened} whose store calls go through {@code store}, a decorator
-     * the TCK wraps around {@code opened.store()} (a {@link dev.cachekit.spi.CountingStore}) to count round trips.
+     * the TCK wraps around {@code opened.store()} (a {@link dev.cachekit.tck.CountingStore}) to count round trips.
      * The returned backend closes {@code opened} when it is closed.
      *
      * <p>The default puts a {@link StoreTagger} over {@code store} when {@code opened} uses one, so

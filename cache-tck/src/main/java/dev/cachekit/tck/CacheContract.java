@@ -7,13 +7,13 @@ import static org.assertj.core.api.Assertions.entry;
 import dev.cachekit.Cache;
 import dev.cachekit.CacheLoadException;
 import dev.cachekit.CacheLoadTimeoutException;
+import dev.cachekit.CorruptEntryException;
 import dev.cachekit.HeldLock;
 import dev.cachekit.LoadTimeoutPolicy;
 import dev.cachekit.Lookup;
 import dev.cachekit.TaggedCache;
 import dev.cachekit.spi.Backend;
-import dev.cachekit.spi.CorruptEntryException;
-import dev.cachekit.spi.CountingStore;
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.LockLease;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
@@ -52,11 +52,11 @@ public abstract class CacheContract extends ContractSupport {
     private static final Duration LONG = Duration.ofMinutes(10);
 
     private String entryKey(String key) {
-        return prefix() + "e:" + key;
+        return KeyLayout.of(prefix()).entry(key);
     }
 
     private String loadLockKey(String key) {
-        return prefix() + "load:" + key;
+        return KeyLayout.of(prefix()).loadLock(key);
     }
 
     @Nested
@@ -528,10 +528,10 @@ public abstract class CacheContract extends ContractSupport {
 
         /**
          * The cache keeps 16 bytes of every store key's limit for the keys it derives (a lock's
-         * fencing counter), and writes an entry at {@code prefix + "e:" + key}.
+         * fencing counter), and writes an entry where {@link KeyLayout#entry} says.
          */
         private int longestUserKey(StoreCapabilities caps) {
-            return caps.maxKeyBytes() - 16 - (prefix() + "e:").getBytes(StandardCharsets.UTF_8).length;
+            return caps.maxKeyBytes() - 16 - KeyLayout.of(prefix()).storeKeyBytes("");
         }
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.cachekit.Cache;
 import dev.cachekit.CacheBuilder;
 import dev.cachekit.spi.Backend;
-import dev.cachekit.spi.CountingStore;
 import dev.cachekit.spi.StoreCapabilities;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

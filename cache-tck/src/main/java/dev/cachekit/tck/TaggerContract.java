@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.cachekit.Cache;
 import dev.cachekit.TaggedCache;
 import dev.cachekit.spi.Backend;
-import dev.cachekit.spi.CountingStore;
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.Tagger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * even when a tag's key is evicted; a write that raced a flush stays invisible; and a flush costs the
  * same whatever the number of entries.
  *
- * <p>Tag versions live at {@code prefix + "t:" + tag} and entries at {@code prefix + "e:" + key}
+ * <p>Tag versions and entries live where {@link KeyLayout} puts them
  * (see {@link Cache}); the tests delete those keys behind the cache's back to play eviction.
  */
 public abstract class TaggerContract extends ContractSupport {
@@ -42,7 +42,7 @@ public abstract class TaggerContract extends ContractSupport {
     protected abstract BackendFixture fixture();
 
     private String tagKey(String tag) {
-        return prefix() + "t:" + tag;
+        return KeyLayout.of(prefix()).tag(tag);
     }
 
     @Nested

@@ -1,8 +1,8 @@
 package dev.cachekit.tck;
 
+import dev.cachekit.internal.Providers;
 import dev.cachekit.memory.MemoryStore;
 import dev.cachekit.spi.Backend;
-import dev.cachekit.spi.Providers;
 import java.util.UUID;
 
 /**

@@ -1,6 +1,4 @@
-package dev.cachekit.spi;
-
-import dev.cachekit.CacheException;
+package dev.cachekit;
 
 /**
  * A store operation failed: the server could not be reached, timed out or answered with an

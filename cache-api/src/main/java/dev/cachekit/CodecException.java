@@ -1,6 +1,4 @@
-package dev.cachekit.codec;
-
-import dev.cachekit.CacheException;
+package dev.cachekit;
 
 /**
  * A value could not be encoded or decoded: its class is not on the codec's allow-list, or the

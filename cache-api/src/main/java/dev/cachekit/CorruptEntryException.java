@@ -1,6 +1,4 @@
-package dev.cachekit.spi;
-
-import dev.cachekit.CacheException;
+package dev.cachekit;
 
 /**
  * The bytes stored under a key are not a valid cache entry: truncated, corrupted, written by an

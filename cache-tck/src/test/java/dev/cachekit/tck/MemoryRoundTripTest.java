@@ -1,12 +1,13 @@
-package dev.cachekit;
+package dev.cachekit.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachekit.Cache;
+import dev.cachekit.TaggedCache;
 import dev.cachekit.memory.MemorySpace;
 import dev.cachekit.memory.MemoryStore;
 import dev.cachekit.spi.Backend;
-import dev.cachekit.spi.CountingStore;
-import dev.cachekit.spi.CountingStore.Operation;
+import dev.cachekit.tck.CountingStore.Operation;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Round trips, counted on the store")
-class RoundTripTest {
+class MemoryRoundTripTest {
 
     private CountingStore store;
     private Cache cache;

@@ -1,6 +1,9 @@
-package dev.cachekit.spi;
+package dev.cachekit.internal;
 
 import dev.cachekit.CacheConfigurationException;
+import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.CacheProvider;
+import dev.cachekit.spi.UriOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
-package dev.cachekit.spi;
+package dev.cachekit.tck;
 
+import dev.cachekit.spi.Store;
+import dev.cachekit.spi.StoreCapabilities;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
