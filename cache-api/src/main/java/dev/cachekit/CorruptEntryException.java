@@ -1,5 +1,7 @@
 package dev.cachekit;
 
+import dev.cachekit.internal.Printable;
+
 /**
  * The bytes stored under a key are not a valid cache entry: truncated, corrupted, written by an
  * unknown format version, or written with a codec other than the one this cache uses. The message
@@ -18,7 +20,7 @@ public class CorruptEntryException extends CacheException {
      * @param message what is wrong with the bytes
      */
     public CorruptEntryException(String key, String message) {
-        super("entry '" + key + "': " + message);
+        super("entry " + Printable.quote(key) + ": " + message);
         this.key = key;
     }
 
@@ -30,7 +32,7 @@ public class CorruptEntryException extends CacheException {
      * @param cause the underlying failure
      */
     public CorruptEntryException(String key, String message, Throwable cause) {
-        super("entry '" + key + "': " + message, cause);
+        super("entry " + Printable.quote(key) + ": " + message, cause);
         this.key = key;
     }
 

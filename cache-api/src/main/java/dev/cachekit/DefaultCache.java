@@ -2,6 +2,7 @@ package dev.cachekit;
 
 import dev.cachekit.codec.Codec;
 import dev.cachekit.codec.CodecTypes;
+import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.Backoff;
 import dev.cachekit.spi.KeyLayout;
@@ -255,10 +256,10 @@ final class DefaultCache implements Cache {
             checkTtl(ttl);
             Lookup<T> first = read(storeKey, key, type);
             if (first.isHit()) {
-                tell(l -> l.hit(key));
+                tell(l -> l.read(key, CacheListener.ReadResult.HIT, Duration.ZERO));
                 return first.value();
             }
-            tell(l -> l.miss(key));
+            tell(l -> l.read(key, CacheListener.ReadResult.MISS, Duration.ZERO));
             long deadline = System.nanoTime() + settings.loadTimeout().toNanos();
             CompletableFuture<Object> mine = new CompletableFuture<>();
             CompletableFuture<Object> leader = loading.putIfAbsent(storeKey, mine);
@@ -358,7 +359,7 @@ final class DefaultCache implements Cache {
                 }
                 Lookup<T> again = read(storeKey, key, type);
                 if (again.isHit()) {
-                    tell(l -> l.hit(key));
+                    tell(l -> l.read(key, CacheListener.ReadResult.HIT, Duration.ZERO));
                     return again.value();
                 }
             }
@@ -425,7 +426,7 @@ final class DefaultCache implements Cache {
             try {
                 return Lookup.hit(codec.decode(envelope.payload(), type));
             } catch (CodecException e) {
-                throw new CodecException("entry '" + storeKey + "': " + e.getMessage(), e);
+                throw new CodecException("entry " + Printable.quote(storeKey) + ": " + e.getMessage(), e);
             }
         }
 
@@ -466,7 +467,7 @@ final class DefaultCache implements Cache {
             try {
                 return codec.encode(value);
             } catch (CodecException e) {
-                throw new CodecException("entry '" + storeKey + "': " + e.getMessage(), e);
+                throw new CodecException("entry " + Printable.quote(storeKey) + ": " + e.getMessage(), e);
             }
         }
     }
@@ -605,6 +606,6 @@ final class DefaultCache implements Cache {
     }
 
     private static String abbreviate(String text) {
-        return text.length() <= 120 ? text : text.substring(0, 100) + "...(" + text.length() + " chars)";
+        return Printable.escape(text);
     }
 }

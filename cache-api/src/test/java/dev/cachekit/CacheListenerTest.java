@@ -16,13 +16,8 @@ class CacheListenerTest {
 
     private final CacheListener recorder = new CacheListener() {
         @Override
-        public void hit(String key) {
-            events.add("hit " + key);
-        }
-
-        @Override
-        public void miss(String key) {
-            events.add("miss " + key);
+        public void read(String key, ReadResult result, Duration took) {
+            events.add(result.name().toLowerCase(java.util.Locale.ROOT) + " " + key);
         }
 
         @Override
@@ -62,7 +57,7 @@ class CacheListenerTest {
     void failedLoad() {
         CacheListener throwing = new CacheListener() {
             @Override
-            public void miss(String key) {
+            public void read(String key, ReadResult result, Duration took) {
                 throw new IllegalStateException("listener bug");
             }
 

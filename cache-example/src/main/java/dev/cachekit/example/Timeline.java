@@ -42,13 +42,8 @@ final class Timeline implements CacheListener {
     }
 
     @Override
-    public void hit(String key) {
-        say("read " + key + " from the cache");
-    }
-
-    @Override
-    public void miss(String key) {
-        say("cache miss for " + key);
+    public void read(String key, ReadResult result, Duration took) {
+        say(result == ReadResult.MISS ? "cache miss for " + key : "read " + key + " from the cache");
     }
 
     @Override
