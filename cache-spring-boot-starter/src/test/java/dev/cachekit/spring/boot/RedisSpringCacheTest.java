@@ -1,0 +1,135 @@
+package dev.cachekit.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cachekit.spring.CachekitSpringCache;
+import dev.cachekit.tck.ServerProcess;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.cache.CacheManager;
+import org.springframework.context.ConfigurableApplicationContext;
+
+@DisplayName("Spring Boot on Redis")
+class RedisSpringCacheTest extends SpringCacheContract {
+
+    private static final ServerProcess REDIS = ServerProcess.redis();
+
+    @AfterAll
+    static void stopServer() {
+        REDIS.close();
+    }
+
+    @Override
+    String[] nodeProperties(int node, String prefix) {
+        return new String[] {"cachekit.uri=redis://127.0.0.1:" + REDIS.port(), "cachekit.prefix=" + prefix};
+    }
+
+    @Test
+    @DisplayName("@CacheEvict(allEntries = true) sends the same commands for 10 and for 100,000 entries,"
+            + " and then every entry misses while other caches keep theirs")
+    void evictAllEntriesCostsTheSameAtAnySize() throws Exception {
+        ConfigurableApplicationContext context = node(0, uniquePrefix());
+        BookService service = context.getBean(BookService.class);
+        CacheManager manager = context.getBean(CacheManager.class);
+        CachekitSpringCache bulk = (CachekitSpringCache) manager.getCache("bulk");
+        CachekitSpringCache other = (CachekitSpringCache) manager.getCache("books");
+        for (long id = 0; id < 100; id++) {
+            other.put(id, "book " + id);
+        }
+
+        Map<String, Long> small = fillAndEvict(service, bulk, 10);
+        Map<String, Long> large = fillAndEvict(service, bulk, 100_000);
+
+        System.out.println("RedisSpringCacheTest: @CacheEvict(allEntries = true) commands with 10 entries: " + small
+                + "; with 100000 entries: " + large);
+        assertThat(large).isEqualTo(small);
+        assertThat(small.keySet()).doesNotContain("keys", "scan", "del", "unlink");
+        for (long id = 0; id < 100; id++) {
+            assertThat(other.get(id)).as("entry %d of another cache", id).isNotNull();
+        }
+    }
+
+    private static Map<String, Long> fillAndEvict(BookService service, CachekitSpringCache bulk, int entries)
+            throws Exception {
+        inParallel(entries, id -> bulk.put(id, "item " + id));
+        AtomicLong present = new AtomicLong();
+        inParallel(entries, id -> {
+            if (bulk.get(id) != null) {
+                present.incrementAndGet();
+            }
+        });
+        assertThat(present).as("entries written").hasValue(entries);
+
+        Map<String, Long> commands;
+        try (CommandStats stats = new CommandStats(REDIS)) {
+            service.clearBulk();
+            commands = stats.since();
+        }
+
+        AtomicLong stillThere = new AtomicLong();
+        inParallel(entries, id -> {
+            if (bulk.get(id) != null) {
+                stillThere.incrementAndGet();
+            }
+        });
+        assertThat(stillThere)
+                .as("entries that did not miss after the eviction")
+                .hasValue(0);
+        return commands;
+    }
+
+    private static void inParallel(int count, LongConsumer work) throws Exception {
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> parts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int first = t;
+                parts.add(pool.submit(() -> {
+                    for (long id = first; id < count; id += threads) {
+                        work.accept(id);
+                    }
+                }));
+            }
+            for (Future<?> part : parts) {
+                part.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("the health indicator names the store, and is DOWN once the server is gone")
+    void healthFollowsTheServer() {
+        try (ServerProcess own = ServerProcess.redis()) {
+            ConfigurableApplicationContext context =
+                    TestApplication.start("cachekit.uri=redis://127.0.0.1:" + own.port() + "?timeout=500ms");
+            try {
+                CachekitHealthIndicator health = context.getBean(CachekitHealthIndicator.class);
+                Health up = health.health();
+                assertThat(up.getStatus()).isEqualTo(Status.UP);
+                assertThat(up.getDetails().get("store")).asString().contains(String.valueOf(own.port()));
+
+                own.kill();
+                Health down = health.health();
+                assertThat(down.getStatus()).isEqualTo(Status.DOWN);
+                assertThat(down.getDetails().get("store")).asString().contains(String.valueOf(own.port()));
+                assertThat(down.getDetails()).containsKey("error");
+            } finally {
+                context.close();
+            }
+        }
+    }
+}
