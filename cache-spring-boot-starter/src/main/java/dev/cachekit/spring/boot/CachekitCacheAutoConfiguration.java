@@ -10,8 +10,8 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.cache.metrics.CacheMetricsRegistrar;
-import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -85,7 +85,9 @@ public class CachekitCacheAutoConfiguration {
     /** The health of the store. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-    @ConditionalOnEnabledHealthIndicator("cachekit")
+    // Not @ConditionalOnEnabledHealthIndicator: its condition class would have to load even where
+    // the health module is absent.
+    @ConditionalOnProperty(prefix = "management.health.cachekit", name = "enabled", matchIfMissing = true)
     static class Health {
 
         @Bean
