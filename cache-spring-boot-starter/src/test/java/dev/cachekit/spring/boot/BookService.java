@@ -1,6 +1,7 @@
 package dev.cachekit.spring.boot;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.cache.annotation.CacheEvict;
@@ -53,6 +54,13 @@ public class BookService {
         bodyCalls.incrementAndGet();
         Thread.sleep(200);
         return "report " + name;
+    }
+
+    /** An asynchronous method: Spring caches it through {@code Cache.retrieve}. */
+    @Cacheable("covers")
+    public CompletableFuture<String> cover(long id) {
+        bodyCalls.incrementAndGet();
+        return CompletableFuture.supplyAsync(() -> "cover " + id);
     }
 
     @Cacheable("bulk")

@@ -2,8 +2,10 @@ package dev.cachekit.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spring.CachekitSpringCache;
 import dev.cachekit.tck.ServerProcess;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.ConfigurableApplicationContext;
+import redis.clients.jedis.Jedis;
 
 @DisplayName("Spring Boot on Redis")
 class RedisSpringCacheTest extends SpringCacheContract {
@@ -107,6 +110,42 @@ class RedisSpringCacheTest extends SpringCacheContract {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("cachekit.caches.<name>.ttl and null-ttl set the expiry of that cache's values and nulls in Redis")
+    void perCacheTtl() throws Exception {
+        String prefix = uniquePrefix();
+        ConfigurableApplicationContext context = TestApplication.start(
+                "cachekit.uri=redis://127.0.0.1:" + REDIS.port(),
+                "cachekit.prefix=" + prefix,
+                "cachekit.caches.books.ttl=10m",
+                "cachekit.caches.books.null-ttl=5s",
+                "cachekit.caches.reports.null-ttl=7s");
+        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
+            BookService books = context.getBean(BookService.class);
+            books.database().put(1L, "Dune");
+            books.find(1L);
+            books.find(2L);
+            CachekitSpringCache cache =
+                    (CachekitSpringCache) context.getBean(CacheManager.class).getCache("books");
+            KeyLayout layout = KeyLayout.of(prefix);
+            long valueTtl = jedis.pttl(layout.entry(cache.cachekitKey(1L)));
+            long nullTtl = jedis.pttl(layout.entry(cache.cachekitKey(2L)));
+            assertThat(valueTtl).isBetween(1L, Duration.ofMinutes(10).toMillis());
+            assertThat(valueTtl).isGreaterThan(Duration.ofSeconds(5).toMillis());
+            assertThat(nullTtl).isBetween(1L, Duration.ofSeconds(5).toMillis());
+
+            // A null loaded through get(key, Callable) gets the cache's null TTL too.
+            CachekitSpringCache reports =
+                    (CachekitSpringCache) context.getBean(CacheManager.class).getCache("reports");
+            Object loaded = reports.get("none", () -> null);
+            assertThat(loaded).isNull();
+            assertThat(jedis.pttl(layout.entry(reports.cachekitKey("none"))))
+                    .isBetween(1L, Duration.ofSeconds(7).toMillis());
+        } finally {
+            context.close();
         }
     }
 

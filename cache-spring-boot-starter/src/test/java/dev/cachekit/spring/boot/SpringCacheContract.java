@@ -81,6 +81,15 @@ abstract class SpringCacheContract {
     }
 
     @Test
+    @DisplayName("a @Cacheable method returning a CompletableFuture is cached through retrieve")
+    void asynchronousMethod() throws Exception {
+        BookService books = node(0, uniquePrefix()).getBean(BookService.class);
+        assertThat(books.cover(1L).get(30, TimeUnit.SECONDS)).isEqualTo("cover 1");
+        assertThat(books.cover(1L).get(30, TimeUnit.SECONDS)).isEqualTo("cover 1");
+        assertThat(books.bodyCalls()).isEqualTo(1);
+    }
+
+    @Test
     @DisplayName("two nodes x 8 threads on one cold @Cacheable(sync = true) key run the method once, 20 rounds")
     void syncLoadsOnceAcrossNodes() throws Exception {
         String prefix = uniquePrefix();
