@@ -180,7 +180,8 @@ class CachekitAutoConfigurationTest {
                                         .tags("cache", name, "result", "miss")
                                         .functionCounter()
                                         .count())
-                                .isEqualTo(1);
+                                .as("misses of %s: the first read, and any re-read under the load lock", name)
+                                .isGreaterThanOrEqualTo(1);
                         assertThat(registry.get("cache.puts")
                                         .tags("cache", name)
                                         .functionCounter()
