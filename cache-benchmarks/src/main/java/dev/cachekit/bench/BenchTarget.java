@@ -57,7 +57,31 @@ abstract class BenchTarget implements AutoCloseable {
     @Override
     public abstract void close();
 
-    private static final class Redis extends BenchTarget {
+    /** Starts a Redis server, for benchmarks that need its raw client beyond get and multi-get. */
+    static Redis startRedis() {
+        return new Redis();
+    }
+
+    /**
+     * Starts a Hazelcast member in this JVM, alone in a cluster of its own on loopback.
+     *
+     * @return the member; the caller shuts it down
+     */
+    static HazelcastInstance startMember() {
+        Config config = new Config();
+        config.setClusterName("cachekit-bench-" + ServerProcess.freePort());
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.logging.type", "none");
+        config.getNetworkConfig().setPort(ServerProcess.freePort()).setPortAutoIncrement(false);
+        JoinConfig join = config.getNetworkConfig().getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
+        config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
+        return Hazelcast.newHazelcastInstance(config);
+    }
+
+    static final class Redis extends BenchTarget {
         private final ServerProcess server;
         private final RedisClient raw;
 
@@ -66,6 +90,11 @@ abstract class BenchTarget implements AutoCloseable {
             raw = RedisClient.builder()
                     .hostAndPort(new HostAndPort("127.0.0.1", server.port()))
                     .build();
+        }
+
+        /** The raw client, pooled, as the application would hold it. */
+        RedisClient raw() {
+            return raw;
         }
 
         @Override
@@ -163,17 +192,7 @@ abstract class BenchTarget implements AutoCloseable {
         private final IMap<String, byte[]> raw;
 
         HazelcastMember() {
-            Config config = new Config();
-            config.setClusterName("cachekit-bench-" + ServerProcess.freePort());
-            config.setProperty("hazelcast.phone.home.enabled", "false");
-            config.setProperty("hazelcast.logging.type", "none");
-            config.getNetworkConfig().setPort(ServerProcess.freePort()).setPortAutoIncrement(false);
-            JoinConfig join = config.getNetworkConfig().getJoin();
-            join.getMulticastConfig().setEnabled(false);
-            join.getAutoDetectionConfig().setEnabled(false);
-            join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1");
-            config.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-            member = Hazelcast.newHazelcastInstance(config);
+            member = startMember();
             raw = member.getMap("raw");
         }
 

@@ -77,7 +77,8 @@ public final class StampedeLatency {
         }
     }
 
-    private enum Protocol {
+    /** The two ways the callers wait for the one load. */
+    enum Protocol {
         GET_OR_LOAD("cachekit getOrLoad"),
         POLL_50MS("original 50 ms poll");
 
@@ -88,7 +89,14 @@ public final class StampedeLatency {
         }
     }
 
-    private record Result(List<Integer> loadsPerRound, List<Long> afterLanding) {
+    /** What one protocol's rounds measured. */
+    record Result(List<Integer> loadsPerRound, List<Long> afterLanding) {
+        /** Whether every round ran the loader exactly once. */
+        boolean loadedOncePerRound() {
+            return loadsPerRound.stream().allMatch(loads -> loads == 1);
+        }
+
+        /** The waiters' delay after the value landed, in milliseconds, at percentile {@code p}. */
         double percentile(int p) {
             if (afterLanding.isEmpty()) {
                 return Double.NaN;
@@ -100,8 +108,9 @@ public final class StampedeLatency {
         }
     }
 
-    private static Result measure(
-            BenchTarget target, Protocol protocol, int nodes, int threads, Duration load, int rounds) throws Exception {
+    /** Runs {@code rounds} stampedes of {@code nodes} caches x {@code threads} callers on the store. */
+    static Result measure(BenchTarget target, Protocol protocol, int nodes, int threads, Duration load, int rounds)
+            throws Exception {
         AtomicLong landedAt = new AtomicLong();
         CacheListener listener = new CacheListener() {
             @Override

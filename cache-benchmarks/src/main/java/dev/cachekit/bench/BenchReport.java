@@ -1,0 +1,309 @@
+package dev.cachekit.bench;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.format.OutputFormatFactory;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs every benchmark of this module and prints one Markdown report: each cachekit figure next to
+ * the raw client's doing the same work in the same run, and their ratio. JMH's progress goes to
+ * standard error, the report to standard output. {@code scripts/bench} runs it and adds the machine
+ * and the load average.
+ *
+ * <pre>
+ * java -cp cache-benchmarks/target/benchmarks.jar dev.cachekit.bench.BenchReport [--quick]
+ * </pre>
+ */
+public final class BenchReport {
+
+    private static final String ALLOCATION = "gc.alloc.rate.norm";
+
+    private final boolean quick;
+    private final PrintStream out = System.out;
+    private final List<String> failures = new ArrayList<>();
+
+    private BenchReport(boolean quick) {
+        this.quick = quick;
+    }
+
+    /**
+     * Runs the benchmarks and prints the report; exits with status 1 when a check failed (a lost
+     * update under a lock, a stampede round that did not load exactly once, a benchmark error).
+     *
+     * @param args {@code --quick} for a short smoke run with wide error bars; nothing for the full run
+     * @throws Exception if a benchmark cannot run
+     */
+    public static void main(String[] args) throws Exception {
+        boolean quick = false;
+        for (String arg : args) {
+            if (arg.equals("--quick")) {
+                quick = true;
+            } else {
+                throw new IllegalArgumentException("unknown option '" + arg + "'; use --quick or nothing");
+            }
+        }
+        BenchReport report = new BenchReport(quick);
+        report.run();
+        if (!report.failures.isEmpty()) {
+            System.err.println("FAILED: " + String.join("; ", report.failures));
+            System.exit(1);
+        }
+    }
+
+    private void run() throws Exception {
+        out.printf(
+                "Run: %s (JMH: warm-up %d x %s, measurement %d x %s, one fork per benchmark; stampede %d rounds).%n%n",
+                quick ? "quick smoke run, figures indicative only" : "full",
+                warmupIterations(),
+                warmupTime(),
+                measurementIterations(),
+                measurementTime(),
+                stampedeRounds());
+        locks();
+        reads();
+        hazelcastRawReads();
+        stampedes();
+    }
+
+    private void locks() throws RunnerException {
+        out.println("### Lock + unlock on Redis (operations per second)");
+        out.println();
+        out.println("cachekit `cache.lock(name).tryAcquire(30s)` then `close()`, against the original protocol on"
+                + " raw Jedis (`SET key token NX PX 30000`, on failure sleep 1 ms and retry; release by a"
+                + " compare-and-delete script). Each operation increments a non-atomic counter under the lock;"
+                + " every iteration checks that no update was lost, and a lost update fails the run.");
+        out.println();
+        out.println("| threads | names | cachekit | original protocol | cachekit / original |");
+        out.println("|---|---|---|---|---|");
+        for (int threads : new int[] {1, 8}) {
+            Collection<RunResult> results = run(jmh(LockBenchmark.class)
+                    .threads(threads)
+                    .param("names", "1", "8")
+                    .timeUnit(TimeUnit.SECONDS));
+            for (String names : List.of("1", "8")) {
+                Result cachekit = score(results, "cachekit", "names", names);
+                Result original = score(results, "originalProtocol", "names", names);
+                out.printf(
+                        "| %d | %s | %s | %s | %s |%n",
+                        threads, names, format(cachekit), format(original), ratio(cachekit, original));
+            }
+        }
+        out.println();
+        out.println("Lost updates: 0 (checked after every iteration of every lock benchmark above).");
+        out.println();
+    }
+
+    private void reads() throws RunnerException {
+        List<String> stores = List.of("redis", "memcached", "hazelcast");
+        Collection<RunResult> results = run(jmh(TaggedReadBenchmark.class)
+                .param("store", stores.toArray(String[]::new))
+                .addProfiler(GCProfiler.class));
+        out.println("### Reads (operations per millisecond, 4 threads)");
+        out.println();
+        out.println("The raw get reads one value as large as the cache's entry; the raw multi-get reads four keys,"
+                + " what a read under three tags amounts to (the entry and the tags' versions). Hazelcast is a"
+                + " member embedded in the benchmark's JVM.");
+        out.println();
+        out.println("| store | raw get | raw multi-get of 4 | cachekit get | cachekit get, 3 tags"
+                + " | get / raw get | tagged / raw multi-get | tagged / raw get |");
+        out.println("|---|---|---|---|---|---|---|---|");
+        for (String store : stores) {
+            Result rawGet = score(results, "rawGet", "store", store);
+            Result rawMulti = score(results, "rawMultiGet4", "store", store);
+            Result get = score(results, "cachekitGet", "store", store);
+            Result tagged = score(results, "cachekitTaggedGet", "store", store);
+            out.printf(
+                    "| %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    store,
+                    format(rawGet),
+                    format(rawMulti),
+                    format(get),
+                    format(tagged),
+                    ratio(get, rawGet),
+                    ratio(tagged, rawMulti),
+                    ratio(tagged, rawGet));
+        }
+        out.println();
+        out.println("Allocation per read (JMH `-prof gc`, `" + ALLOCATION + "`, bytes per operation; on Hazelcast it"
+                + " includes what the embedded member allocates to serve the read):");
+        out.println();
+        out.println(
+                "| store | raw get | raw multi-get of 4 | cachekit get | cachekit get, 3 tags | tagged / raw multi-get |");
+        out.println("|---|---|---|---|---|---|");
+        for (String store : stores) {
+            Result rawGet = allocation(results, "rawGet", store);
+            Result rawMulti = allocation(results, "rawMultiGet4", store);
+            Result get = allocation(results, "cachekitGet", store);
+            Result tagged = allocation(results, "cachekitTaggedGet", store);
+            out.printf(
+                    "| %s | %s | %s | %s | %s | %s |%n",
+                    store, bytes(rawGet), bytes(rawMulti), bytes(get), bytes(tagged), ratio(tagged, rawMulti));
+        }
+        out.println();
+    }
+
+    private void hazelcastRawReads() throws RunnerException {
+        Collection<RunResult> results = run(jmh(HazelcastReadBenchmark.class).addProfiler(GCProfiler.class));
+        out.println("### Hazelcast embedded member: raw ways to read an entry and 3 tags (4 keys, 4 partitions)");
+        out.println();
+        out.println("| read | operations per ms | / one get | bytes per operation |");
+        out.println("|---|---|---|---|");
+        Result one = score(results, "get1", null, null);
+        for (String[] way : new String[][] {
+            {"get1", "one `get` (the yardstick)"},
+            {"getAll4", "`getAll` of 4 keys"},
+            {"getAsync4", "4 `getAsync` sent together, then joined"},
+            {"get4InSequence", "4 `get` in sequence"}
+        }) {
+            Result result = score(results, way[0], null, null);
+            out.printf(
+                    "| %s | %s | %s | %s |%n",
+                    way[1], format(result), ratio(result, one), bytes(secondary(results, way[0], null, null)));
+        }
+        out.println();
+    }
+
+    private void stampedes() throws Exception {
+        int rounds = stampedeRounds();
+        out.println("### Stampede: 2 caches (own connections) x 50 threads on one cold key, 200 ms load, " + rounds
+                + " rounds");
+        out.println();
+        out.println("How long after the value landed in the store the waiters had it (milliseconds), and how many"
+                + " times the loader ran per round. cachekit must load exactly once per round; the original"
+                + " protocol (read, on a miss try the lock, on failure sleep 50 ms and read again) runs through"
+                + " the same cache.");
+        out.println();
+        out.println("| store | cachekit p50 / p99 | cachekit loads per round | original 50 ms poll p50 / p99"
+                + " | original loads per round | p99 cachekit / original |");
+        out.println("|---|---|---|---|---|---|");
+        for (String store : List.of("redis", "memcached", "hazelcast")) {
+            System.err.println("# stampede on " + store);
+            StampedeLatency.Result cachekit;
+            StampedeLatency.Result poll;
+            try (BenchTarget target = BenchTarget.start(store)) {
+                cachekit = StampedeLatency.measure(
+                        target, StampedeLatency.Protocol.GET_OR_LOAD, 2, 50, Duration.ofMillis(200), rounds);
+                poll = StampedeLatency.measure(
+                        target, StampedeLatency.Protocol.POLL_50MS, 2, 50, Duration.ofMillis(200), rounds);
+            }
+            if (!cachekit.loadedOncePerRound()) {
+                failures.add("stampede on " + store + " loaded " + cachekit.loadsPerRound() + " times per round");
+            }
+            out.printf(
+                    "| %s | %.1f / %.1f | %s | %.1f / %.1f | %s | %.2fx |%n",
+                    store,
+                    cachekit.percentile(50),
+                    cachekit.percentile(99),
+                    loads(cachekit),
+                    poll.percentile(50),
+                    poll.percentile(99),
+                    loads(poll),
+                    cachekit.percentile(99) / poll.percentile(99));
+        }
+        out.println();
+    }
+
+    private static String loads(StampedeLatency.Result result) {
+        String all = result.loadsPerRound().toString();
+        return result.loadedOncePerRound() ? "1 in every round" : "**" + all + "**";
+    }
+
+    private ChainedOptionsBuilder jmh(Class<?> benchmark) {
+        return new OptionsBuilder()
+                .include("^" + Pattern.quote(benchmark.getName()) + "\\.")
+                .warmupIterations(warmupIterations())
+                .warmupTime(warmupTime())
+                .measurementIterations(measurementIterations())
+                .measurementTime(measurementTime())
+                .forks(1)
+                .jvmArgs("-Xms512m", "-Xmx1g")
+                .shouldFailOnError(true);
+    }
+
+    private Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
+        try {
+            return new Runner(options.build(), OutputFormatFactory.createFormatInstance(System.err, VerboseMode.NORMAL))
+                    .run();
+        } catch (RunnerException e) {
+            // The benchmark's own message (a lost update, a lock never acquired) is on standard error above.
+            throw new RunnerException("a benchmark failed; its error is printed above", e);
+        }
+    }
+
+    private int warmupIterations() {
+        return quick ? 1 : 2;
+    }
+
+    private TimeValue warmupTime() {
+        return quick ? TimeValue.milliseconds(500) : TimeValue.seconds(2);
+    }
+
+    private int measurementIterations() {
+        return quick ? 1 : 3;
+    }
+
+    private TimeValue measurementTime() {
+        return quick ? TimeValue.seconds(1) : TimeValue.seconds(3);
+    }
+
+    private int stampedeRounds() {
+        return quick ? 3 : 10;
+    }
+
+    private static Result score(Collection<RunResult> results, String method, String param, String value) {
+        return find(results, method, param, value).getPrimaryResult();
+    }
+
+    private static Result allocation(Collection<RunResult> results, String method, String store) {
+        return secondary(results, method, "store", store);
+    }
+
+    private static Result secondary(Collection<RunResult> results, String method, String param, String value) {
+        Result result =
+                find(results, method, param, value).getSecondaryResults().get(ALLOCATION);
+        if (result == null) {
+            throw new IllegalStateException("no " + ALLOCATION + " for " + method + "; is the gc profiler on?");
+        }
+        return result;
+    }
+
+    private static RunResult find(Collection<RunResult> results, String method, String param, String value) {
+        for (RunResult result : results) {
+            String name = result.getParams().getBenchmark();
+            if (name.endsWith("." + method)
+                    && (param == null || value.equals(result.getParams().getParam(param)))) {
+                return result;
+            }
+        }
+        throw new IllegalStateException("no result for " + method + (param == null ? "" : " " + param + "=" + value));
+    }
+
+    private static String format(Result result) {
+        double error = result.getScoreError();
+        String score = String.format(Locale.ROOT, "%,.1f", result.getScore());
+        return Double.isNaN(error) ? score : score + String.format(Locale.ROOT, " ± %,.1f", error);
+    }
+
+    private static String bytes(Result result) {
+        return String.format(Locale.ROOT, "%,.0f", result.getScore());
+    }
+
+    private static String ratio(Result a, Result b) {
+        return String.format(Locale.ROOT, "%.2fx", a.getScore() / b.getScore());
+    }
+}
