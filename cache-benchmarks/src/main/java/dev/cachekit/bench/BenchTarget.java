@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import net.spy.memcached.AddrUtil;
 import net.spy.memcached.ConnectionFactoryBuilder;
@@ -29,14 +30,19 @@ import redis.clients.jedis.RedisClient;
  */
 abstract class BenchTarget implements AutoCloseable {
 
-    /** Starts the named store: {@code redis}, {@code memcached} or {@code hazelcast}. */
+    /**
+     * Starts the named store: {@code redis}, {@code memcached}, {@code hazelcast}, or {@code memory}
+     * (no network at all, so what is left is the client's own CPU).
+     */
     static BenchTarget start(String store) {
         return switch (store) {
             case "redis" -> new Redis();
             case "memcached" -> new Memcached();
             case "hazelcast" -> new HazelcastMember();
+            case "memory" -> new Memory();
             default ->
-                throw new IllegalArgumentException("unknown store '" + store + "'; use redis, memcached or hazelcast");
+                throw new IllegalArgumentException(
+                        "unknown store '" + store + "'; use redis, memcached, hazelcast or memory");
         };
     }
 
@@ -229,5 +235,42 @@ abstract class BenchTarget implements AutoCloseable {
         public void close() {
             member.shutdown();
         }
+    }
+
+    /**
+     * The in-process store. Its raw side is a concurrent map that copies the bytes it returns, the
+     * work the store itself does per key, so the difference is cachekit's own CPU.
+     */
+    private static final class Memory extends BenchTarget {
+        private final String space = "bench-" + System.nanoTime();
+        private final Map<String, byte[]> raw = new ConcurrentHashMap<>();
+
+        @Override
+        Cache openCache(CacheListener listener) {
+            return Cache.builder().uri("memory://" + space).listener(listener).build();
+        }
+
+        @Override
+        byte[] rawGet(String key) {
+            byte[] value = raw.get(key);
+            return value == null ? null : value.clone();
+        }
+
+        @Override
+        List<byte[]> rawMultiGet(List<String> keys) {
+            List<byte[]> values = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                values.add(rawGet(key));
+            }
+            return values;
+        }
+
+        @Override
+        void rawSet(String key, byte[] value) {
+            raw.put(key, value.clone());
+        }
+
+        @Override
+        public void close() {}
     }
 }
