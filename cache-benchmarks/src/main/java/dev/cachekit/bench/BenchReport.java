@@ -33,6 +33,22 @@ public final class BenchReport {
 
     private static final String ALLOCATION = "gc.alloc.rate.norm";
 
+    /**
+     * The heap, and the access Hazelcast asks for to run at its best (its startup warning lists these
+     * flags); the same for cachekit and the raw client. {@code scripts/bench} gives the stampede's JVM
+     * the same.
+     */
+    private static final String[] JVM_ARGS = {
+        "-Xms512m",
+        "-Xmx1g",
+        "--add-modules=java.se",
+        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens=java.management/sun.management=ALL-UNNAMED",
+        "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED"
+    };
+
     private final boolean quick;
     private final PrintStream out = System.out;
     private final List<String> failures = new ArrayList<>();
@@ -233,7 +249,7 @@ public final class BenchReport {
                 .measurementIterations(measurementIterations())
                 .measurementTime(measurementTime())
                 .forks(1)
-                .jvmArgs("-Xms512m", "-Xmx1g")
+                .jvmArgs(JVM_ARGS)
                 .shouldFailOnError(true);
     }
 
