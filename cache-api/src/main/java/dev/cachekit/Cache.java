@@ -25,11 +25,11 @@ import java.util.Collection;
  * with {@link LoadTimeoutPolicy#FAIL} ({@code onLoadTimeout=fail|load}); codec {@link
  * dev.cachekit.codec.KryoCodec} with its default allow-list.
  *
- * <p><b>Keys in the store</b>, under the prefix: entries at {@code e:<key>}, tag versions at
- * {@code t:<tag>}, load locks at {@code load:<key>}, named locks at {@code lock:<name>} (and their
- * fencing counters at {@code <lock key>:fence}; a key or name that ends in {@code :fence}, or in
- * {@code :fence} followed by {@code ~}s, gets one more {@code ~} in its lock key, so it never meets
- * another lock's counter). A user key can never collide with a tag or a lock.
+ * <p><b>Keys in the store</b> are laid out by {@link dev.cachekit.spi.KeyLayout}: entries, tag
+ * versions, load locks, named locks and the named locks' fencing counters each have a namespace of
+ * their own under the prefix. Load locks carry no fencing counter, so a load leaves no key behind
+ * once its lock is released; only {@link #lock(String)} keeps a counter, one per lock name, without
+ * TTL. A user key can never collide with a tag, a lock or a counter.
  *
  * <p>Thread-safe. Closing the cache closes its backend; a store built around a client the caller
  * supplied leaves that client open.
@@ -96,7 +96,11 @@ public interface Cache extends CacheView, AutoCloseable {
      */
     String describe();
 
-    /** Stops background work and closes the backend. Idempotent. */
+    /**
+     * Stops background work and closes the backend. Stops every lock watchdog, releases every lock
+     * still held through {@link #lock(String)}, and waits up to 5 seconds for the renewal thread to
+     * end, before closing the backend. Idempotent.
+     */
     @Override
     void close();
 }

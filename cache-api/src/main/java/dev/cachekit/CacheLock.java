@@ -16,6 +16,14 @@ import java.util.Optional;
  * }
  * }</pre>
  *
+ * <p>Leases and timeouts are checked when given: a lease is positive and at most {@link
+ * dev.cachekit.spi.LockWaiters#MAX_LEASE} (365 days); a timeout is positive and at most 365 days, or
+ * {@link Cache#FOREVER} to wait without bound.
+ *
+ * <p>Locks held through a cache are renewed (with a watchdog) on a thread of the cache's own, never
+ * the one that runs touches. Closing the cache stops the watchdogs and releases every lock still
+ * held through it.
+ *
  * <p>Instances are immutable and thread-safe; the {@code with...} methods return new instances.
  */
 public interface CacheLock {
@@ -34,8 +42,9 @@ public interface CacheLock {
      * The same lock with another lease: how long it stays held if its holder neither renews nor
      * releases it (the holder died).
      *
-     * @param lease a positive duration
+     * @param lease a positive duration, at most 365 days
      * @return the lock with that lease
+     * @throws IllegalArgumentException if the lease is not positive or longer than 365 days
      */
     CacheLock withLease(Duration lease);
 
@@ -49,6 +58,16 @@ public interface CacheLock {
     CacheLock withWatchdog(boolean enabled);
 
     /**
+     * The same lock with a callback that runs once, on the renewal thread or the caller of {@link
+     * HeldLock#renew()}, when a renewal finds a held lock gone or held by another owner. Keep it
+     * quick; an exception it throws is logged and ignored.
+     *
+     * @param callback what to run when the lock is lost
+     * @return the lock with that callback
+     */
+    CacheLock onLost(Runnable callback);
+
+    /**
      * Tries once to acquire the lock.
      *
      * @return the held lock, or empty if another holder has it
@@ -58,8 +77,10 @@ public interface CacheLock {
     /**
      * Acquires the lock, waiting up to {@code timeout} for its holder to release it.
      *
-     * @param timeout the longest time to wait
+     * @param timeout the longest time to wait: positive, at most 365 days, or {@link Cache#FOREVER}
      * @return the held lock, or empty if it was not acquired in time
+     * @throws IllegalArgumentException if the timeout is not positive, or longer than 365 days but
+     *     not {@link Cache#FOREVER}
      * @throws InterruptedException if the thread is interrupted while waiting
      */
     Optional<HeldLock> tryAcquire(Duration timeout) throws InterruptedException;

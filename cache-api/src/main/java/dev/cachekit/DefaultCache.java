@@ -10,7 +10,6 @@ import dev.cachekit.spi.LockLease;
 import dev.cachekit.spi.Locker;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
-import dev.cachekit.spi.StoreLocker;
 import dev.cachekit.spi.Tagger;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -71,6 +70,7 @@ final class DefaultCache implements Cache {
     private final KeyLayout layout;
     private final StoreCapabilities capabilities;
     private final ScheduledExecutorService scheduler;
+    private final LockRenewals renewals;
     private final Executor touchExecutor;
     private final ConcurrentHashMap<String, CompletableFuture<Object>> loading = new ConcurrentHashMap<>();
     private final Set<String> touching = ConcurrentHashMap.newKeySet();
@@ -94,6 +94,7 @@ final class DefaultCache implements Cache {
         });
         executor.setRemoveOnCancelPolicy(true);
         this.scheduler = executor;
+        this.renewals = new LockRenewals(store.describe());
         this.touchExecutor = settings.touchExecutor() != null ? settings.touchExecutor() : scheduler;
         this.untagged = new View(List.of());
         this.listener = settings.listener();
@@ -136,14 +137,15 @@ final class DefaultCache implements Cache {
     @Override
     public CacheLock lock(String name) {
         checkName(name, "lock name");
-        String key = fenceSafe(layout.lock(name));
+        String key = layout.lock(name);
         checkKeyLength(key, "lock name '" + abbreviate(name) + "'");
-        return new DefaultCacheLock(name, key, CacheLock.DEFAULT_LEASE, false, locker, scheduler);
+        return new DefaultCacheLock(name, key, layout.fence(name), locker, renewals);
     }
 
     /** Holds the lock at a raw store key (a load lock, say) as another node would; for tests. */
     HeldLock lockAt(String storeKey, Duration lease) {
-        return new DefaultCacheLock(storeKey, storeKey, lease, false, locker, scheduler)
+        return new DefaultCacheLock(storeKey, storeKey, null, locker, renewals)
+                .withLease(lease)
                 .tryAcquire()
                 .orElseThrow(() -> new IllegalStateException(storeKey + " is already held"));
     }
@@ -156,6 +158,7 @@ final class DefaultCache implements Cache {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            renewals.close();
             scheduler.shutdownNow();
             backend.close();
         }
@@ -318,7 +321,7 @@ final class DefaultCache implements Cache {
         /** The distributed part: lock, re-check, load, put, release; or wait for the holder. */
         private <T> T lead(
                 String key, String storeKey, Class<T> type, Duration ttl, Loader<? extends T> loader, long deadline) {
-            String lockKey = fenceSafe(layout.loadLock(key));
+            String lockKey = layout.loadLock(key);
             Backoff backoff = new Backoff();
             boolean waiting = false;
             while (true) {
@@ -329,7 +332,7 @@ final class DefaultCache implements Cache {
                     try {
                         // Inside the try: if the cache is closing and the watchdog cannot start,
                         // the lock is still released rather than left to its lease.
-                        watchdog = LeaseWatchdog.start(scheduler, locker, lease.get(), settings.lockLease());
+                        watchdog = renewals.watch(locker, lease.get(), settings.lockLease(), null);
                         Lookup<T> again = read(storeKey, key, type);
                         if (again.isHit()) {
                             return again.value();
@@ -534,20 +537,6 @@ final class DefaultCache implements Cache {
         String storeKey = layout.entry(key);
         checkKeyLength(storeKey, "key '" + abbreviate(key) + "'");
         return storeKey;
-    }
-
-    /**
-     * A lock's store key with a {@code ~} appended when it, ignoring trailing {@code ~}s, ends with
-     * {@link StoreLocker#FENCE_SUFFIX}. No lock key then ends with that suffix, so no lock is ever
-     * another lock's fencing counter, and distinct names keep distinct keys.
-     */
-    static String fenceSafe(String lockKey) {
-        int end = lockKey.length();
-        while (end > 0 && lockKey.charAt(end - 1) == '~') {
-            end--;
-        }
-        boolean escape = lockKey.startsWith(StoreLocker.FENCE_SUFFIX, end - StoreLocker.FENCE_SUFFIX.length());
-        return escape ? lockKey + "~" : lockKey;
     }
 
     private String tagKey(String tag) {

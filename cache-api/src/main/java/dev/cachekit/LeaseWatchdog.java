@@ -6,51 +6,83 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Renews a held lock every third of its lease until stopped or the lock is lost. */
+/**
+ * Renews a held lock every third of its lease until stopped or the lock is lost. A renewal that
+ * finds the lock gone or held by another owner stops the watchdog and runs the lost callback once.
+ */
 final class LeaseWatchdog {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaseWatchdog.class);
 
+    private final Locker locker;
+    private final LockLease lease;
+    private final Duration duration;
+    private final Runnable onLost;
+    private final Consumer<LeaseWatchdog> onStop;
+    private final AtomicBoolean stopped = new AtomicBoolean();
     // Set after scheduling, so the first run may see it null; `stopped` is what every run obeys.
     private volatile ScheduledFuture<?> task;
-    private volatile boolean stopped;
 
-    private LeaseWatchdog(ScheduledExecutorService scheduler, Locker locker, LockLease lease, Duration duration) {
-        long period = Math.max(1, duration.toMillis() / 3);
-        this.task = scheduler.scheduleAtFixedRate(
-                () -> renew(locker, lease, duration), period, period, TimeUnit.MILLISECONDS);
-        if (stopped) {
+    LeaseWatchdog(Locker locker, LockLease lease, Duration duration, Runnable onLost, Consumer<LeaseWatchdog> onStop) {
+        this.locker = locker;
+        this.lease = lease;
+        this.duration = duration;
+        this.onLost = onLost;
+        this.onStop = onStop;
+    }
+
+    /** The renewal period: a third of the lease, at least 1 ms. */
+    static Duration period(Duration lease) {
+        return Duration.ofMillis(Math.max(1, lease.toMillis() / 3));
+    }
+
+    void start(ScheduledExecutorService scheduler) {
+        long period = period(duration).toMillis();
+        task = scheduler.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+        if (stopped.get()) {
             task.cancel(false);
         }
     }
 
-    static LeaseWatchdog start(ScheduledExecutorService scheduler, Locker locker, LockLease lease, Duration duration) {
-        return new LeaseWatchdog(scheduler, locker, lease, duration);
-    }
-
-    private void renew(Locker locker, LockLease lease, Duration duration) {
-        if (stopped) {
+    private void renew() {
+        if (stopped.get()) {
             return;
         }
+        boolean renewed;
         try {
-            if (!locker.renew(lease, duration)) {
-                LOG.warn("lock {} was lost before its watchdog could renew it", lease.key());
-                stop();
-            }
+            renewed = locker.renew(lease, duration);
         } catch (RuntimeException e) {
             // The next period tries again; the lease still has two thirds to run.
             LOG.warn("renewing lock {} failed; will retry", lease.key(), e);
+            return;
+        }
+        if (!renewed && stop()) {
+            LOG.warn("lock {} was lost: a renewal found it gone or held by another owner", lease.key());
+            if (onLost != null) {
+                onLost.run();
+            }
         }
     }
 
-    void stop() {
-        stopped = true;
+    /**
+     * Stops renewing.
+     *
+     * @return whether this call stopped it
+     */
+    boolean stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return false;
+        }
         ScheduledFuture<?> scheduled = task;
         if (scheduled != null) {
             scheduled.cancel(false);
         }
+        onStop.accept(this);
+        return true;
     }
 }

@@ -111,10 +111,7 @@ class GetOrLoadTest {
                 .build();
         caches.add(cache);
         HeldLock otherNode = ((DefaultCache) cache)
-                .lockAt(
-                        DefaultCache.fenceSafe(
-                                KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).loadLock("k")),
-                        Duration.ofSeconds(30));
+                .lockAt(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).loadLock("k"), Duration.ofSeconds(30));
         AtomicInteger loads = new AtomicInteger();
         Callable<String> load = () -> cache.getOrLoad("k", String.class, () -> {
             loads.incrementAndGet();
@@ -263,8 +260,6 @@ class GetOrLoadTest {
         // Load locks live where KeyLayout.loadLock says; named locks where KeyLayout.lock says.
         // Reach the load lock through the SPI with the documented key layout.
         DefaultCache impl = (DefaultCache) cache;
-        return impl.lockAt(
-                DefaultCache.fenceSafe(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).loadLock(key)),
-                Duration.ofSeconds(30));
+        return impl.lockAt(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).loadLock(key), Duration.ofSeconds(30));
     }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachekit.memory.MemorySpace;
 import dev.cachekit.memory.MemoryStore;
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.LockLease;
+import dev.cachekit.spi.LockWaiters;
 import dev.cachekit.spi.Locker;
 import dev.cachekit.spi.StoreLocker;
 import java.time.Duration;
@@ -81,8 +83,8 @@ class LockTest {
         void fencingTokensIncrease() {
             long previous = 0;
             for (int i = 0; i < 20; i++) {
-                LockLease lease =
-                        locker.tryAcquire("lock", Duration.ofSeconds(10)).orElseThrow();
+                LockLease lease = locker.tryAcquireFenced("lock", "fence", Duration.ofSeconds(10))
+                        .orElseThrow();
                 assertThat(lease.fencingToken()).isGreaterThan(previous);
                 previous = lease.fencingToken();
                 locker.release(lease);
@@ -167,35 +169,6 @@ class LockTest {
         }
 
         @Test
-        @DisplayName("a lock named like another lock's fencing counter is a lock of its own")
-        void nameEndingInFenceSuffix() {
-            cache = Cache.open("memory:");
-            cache.lock("job").tryAcquire().orElseThrow().release();
-
-            try (HeldLock fence = cache.lock("job" + StoreLocker.FENCE_SUFFIX)
-                    .tryAcquire()
-                    .orElseThrow(() -> new AssertionError("the lock 'job:fence' could not be acquired"))) {
-                try (HeldLock job = cache.lock("job").tryAcquire().orElseThrow()) {
-                    assertThat(job.fencingToken()).isEqualTo(2);
-                }
-                assertThat(fence.fencingToken()).isEqualTo(1);
-            }
-        }
-
-        @Test
-        @DisplayName("getOrLoad of a key named like a load lock's fencing counter loads it")
-        void keyEndingInFenceSuffix() {
-            cache = Cache.builder()
-                    .uri("memory:")
-                    .loadTimeout(Duration.ofMillis(300))
-                    .build();
-            assertThat(cache.getOrLoad("user", String.class, () -> "a")).isEqualTo("a");
-
-            assertThat(cache.getOrLoad("user" + StoreLocker.FENCE_SUFFIX, String.class, () -> "b"))
-                    .isEqualTo("b");
-        }
-
-        @Test
         @DisplayName("the watchdog keeps a short lease alive past several lease lengths")
         void watchdogRenews() throws Exception {
             cache = Cache.open("memory:");
@@ -221,6 +194,170 @@ class LockTest {
             Thread.sleep(250);
             assertThat(held.renew()).isFalse();
             assertThat(cache.lock("job").tryAcquire()).isPresent();
+        }
+
+        @Test
+        @DisplayName("fencing tokens keep growing after the counter is deleted between acquisitions")
+        void tokensSurviveALostCounter() {
+            MemorySpace shared = MemorySpace.createPrivate();
+            cache = Cache.builder()
+                    .backend(dev.cachekit.spi.Backend.of(new MemoryStore(shared)))
+                    .build();
+            long first = acquireAndRelease("job");
+            long second = acquireAndRelease("job");
+            new MemoryStore(shared)
+                    .delete(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).fence("job"));
+            long third = acquireAndRelease("job");
+            assertThat(List.of(first, second, third)).isSorted().doesNotHaveDuplicates();
+        }
+
+        private long acquireAndRelease(String name) {
+            try (HeldLock held = cache.lock(name).tryAcquire().orElseThrow()) {
+                return held.fencingToken();
+            }
+        }
+
+        @Test
+        @DisplayName("a watchdog that finds the lock key deleted marks the lock lost, runs the callback once,"
+                + " and close() does not throw")
+        void watchdogNoticesALostLock() throws Exception {
+            MemorySpace shared = MemorySpace.createPrivate();
+            cache = Cache.builder()
+                    .backend(dev.cachekit.spi.Backend.of(new MemoryStore(shared)))
+                    .build();
+            java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CountDownLatch told = new java.util.concurrent.CountDownLatch(1);
+            HeldLock held = cache.lock("job")
+                    .withLease(Duration.ofMillis(300))
+                    .withWatchdog(true)
+                    .onLost(() -> {
+                        lost.incrementAndGet();
+                        told.countDown();
+                    })
+                    .tryAcquire()
+                    .orElseThrow();
+            assertThat(held.isHeld()).isTrue();
+            new MemoryStore(shared)
+                    .delete(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).lock("job"));
+            assertThat(told.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(held.isHeld()).isFalse();
+            assertThat(held.renew()).isFalse();
+            held.close();
+            assertThat(held.release()).isFalse();
+            Thread.sleep(300);
+            assertThat(lost.get()).isEqualTo(1);
+        }
+
+        @Test
+        @DisplayName("an explicit renew that finds the lock held by another owner marks the lock lost")
+        void renewNoticesAnotherOwner() throws Exception {
+            cache = Cache.open("memory:");
+            java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
+            HeldLock held = cache.lock("job")
+                    .withLease(Duration.ofMillis(100))
+                    .onLost(lost::incrementAndGet)
+                    .tryAcquire()
+                    .orElseThrow();
+            Thread.sleep(250);
+            HeldLock next = cache.lock("job").tryAcquire().orElseThrow();
+            assertThat(held.renew()).isFalse();
+            assertThat(held.renew()).isFalse();
+            assertThat(held.isHeld()).isFalse();
+            assertThat(lost.get()).isEqualTo(1);
+            held.close();
+            assertThat(next.isHeld()).isTrue();
+            assertThat(next.release()).isTrue();
+        }
+
+        @Test
+        @DisplayName("close() stops the watchdogs and releases the locks still held, and their threads end")
+        void closeReleasesHeldLocks() throws Exception {
+            MemorySpace shared = MemorySpace.createPrivate();
+            cache = Cache.builder()
+                    .backend(dev.cachekit.spi.Backend.of(new MemoryStore(shared)))
+                    .build();
+            HeldLock held = cache.lock("job")
+                    .withLease(Duration.ofMinutes(5))
+                    .withWatchdog(true)
+                    .tryAcquire()
+                    .orElseThrow();
+            cache.close();
+            assertThat(held.isHeld()).isFalse();
+            assertThat(new MemoryStore(shared)
+                            .get(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).lock("job")))
+                    .as("the lock key after close")
+                    .isNull();
+            assertThat(Thread.getAllStackTraces().keySet())
+                    .noneMatch(t -> t.getName().startsWith("cachekit-renewals-")
+                            && t.isAlive()
+                            && t.getName().endsWith(cache.describe()));
+            held.close();
+        }
+
+        @Test
+        @DisplayName("renewals run on a thread of their own, not the touch thread")
+        void renewalsHaveTheirOwnThread() throws Exception {
+            cache = Cache.open("memory:");
+            java.util.concurrent.CountDownLatch blockTouches = new java.util.concurrent.CountDownLatch(1);
+            // A blocked touch executor must not delay renewals.
+            try (Cache blocked = Cache.builder()
+                    .uri("memory:")
+                    .touchExecutor(r -> {
+                        try {
+                            blockTouches.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    })
+                    .build()) {
+                try (HeldLock held = blocked.lock("job")
+                        .withLease(Duration.ofMillis(300))
+                        .withWatchdog(true)
+                        .tryAcquire()
+                        .orElseThrow()) {
+                    Thread.sleep(1000);
+                    assertThat(held.isHeld()).isTrue();
+                    assertThat(blocked.lock("job").tryAcquire()).isEmpty();
+                }
+            } finally {
+                blockTouches.countDown();
+            }
+        }
+
+        @Test
+        @DisplayName("lease and timeout are range-checked where they enter; Cache.FOREVER waits without bound")
+        void durationsAreRangeChecked() throws Exception {
+            cache = Cache.open("memory:");
+            CacheLock lock = cache.lock("job");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> lock.withLease(Cache.FOREVER))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("lease")
+                    .hasMessageContaining("365 days");
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> lock.withLease(LockWaiters.MAX_LEASE.plusMillis(1)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("lease");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> lock.tryAcquire(Duration.ofDays(366)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("timeout")
+                    .hasMessageContaining("365 days");
+            try (HeldLock held = lock.withLease(LockWaiters.MAX_LEASE)
+                    .tryAcquire(Cache.FOREVER)
+                    .orElseThrow()) {
+                assertThat(held.renew()).isTrue();
+            }
+            HeldLock holder = lock.tryAcquire().orElseThrow();
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<Optional<HeldLock>> waiter = pool.submit(() -> lock.tryAcquire(Cache.FOREVER));
+                Thread.sleep(100);
+                assertThat(waiter.isDone()).isFalse();
+                holder.release();
+                assertThat(waiter.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                        .isPresent();
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 }

@@ -1,11 +1,10 @@
 package dev.cachekit.memory;
 
 import dev.cachekit.spi.LockSignal;
+import dev.cachekit.spi.LockWaiters;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * The data of the {@code memory:} backend, shared by every {@link MemoryStore} opened on it: the
@@ -21,7 +20,6 @@ public final class MemorySpace {
 
     private final String name;
     final ConcurrentHashMap<String, MemoryStore.Item> entries = new ConcurrentHashMap<>();
-    private final Map<String, Set<Runnable>> listeners = new ConcurrentHashMap<>();
     private final LockSignal signal = new Signal();
 
     private MemorySpace(String name) {
@@ -69,34 +67,25 @@ public final class MemorySpace {
         return signal;
     }
 
+    /**
+     * Drops every key that has a TTL, as if all of them had expired at once: what a server looks
+     * like after every lease ran out, with only the keys that never expire (fencing counters, tag
+     * versions written without TTL) left. For tests of what must survive that.
+     */
+    public void expireKeysWithTtl() {
+        entries.values().removeIf(item -> item.expiresAtNanos() != Long.MAX_VALUE);
+    }
+
     /** Removes every entry (and every lock and tag version) from the space. */
     public void clear() {
         entries.clear();
     }
 
-    private final class Signal implements LockSignal {
+    /** Releases reach this process's waiters directly; {@link #close()} does nothing. */
+    private static final class Signal extends LockWaiters {
         @Override
         public void publish(String key) {
-            Set<Runnable> waiting = listeners.get(key);
-            if (waiting != null) {
-                waiting.forEach(Runnable::run);
-            }
+            deliver(key);
         }
-
-        @Override
-        public Subscription subscribe(String key, Runnable onRelease) {
-            listeners.compute(key, (k, set) -> {
-                Set<Runnable> waiting = set != null ? set : new CopyOnWriteArraySet<>();
-                waiting.add(onRelease);
-                return waiting;
-            });
-            return () -> listeners.computeIfPresent(key, (k, set) -> {
-                set.remove(onRelease);
-                return set.isEmpty() ? null : set;
-            });
-        }
-
-        @Override
-        public void close() {}
     }
 }

@@ -8,22 +8,30 @@ import java.util.Objects;
  *
  * @param key the lock's store key
  * @param ownerToken the random token stored under the key while the lock is held
- * @param fencingToken a number that grows with every acquisition of this lock, for storage
- *     systems that reject writes from a holder whose lease has run out
+ * @param fencingToken for a fenced acquisition, a positive number above every token issued for
+ *     this lock before, for storage systems that reject writes from a holder whose lease has run
+ *     out; {@link #UNFENCED} for an acquisition without one
  */
 public record LockLease(String key, String ownerToken, long fencingToken) {
+
+    /** The fencing token of a lease acquired without one ({@link Locker#tryAcquire}). */
+    public static final long UNFENCED = 0;
 
     /**
      * Validates the lease.
      *
      * @param key the lock's store key
      * @param ownerToken the holder's random token
-     * @param fencingToken the acquisition's fencing token
+     * @param fencingToken the acquisition's fencing token, or {@link #UNFENCED}
      * @throws NullPointerException if key or owner token is null
+     * @throws IllegalArgumentException if the fencing token is negative
      */
     public LockLease {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(ownerToken, "ownerToken");
+        if (fencingToken < 0) {
+            throw new IllegalArgumentException("a fencing token is never negative, was " + fencingToken);
+        }
     }
 
     @Override

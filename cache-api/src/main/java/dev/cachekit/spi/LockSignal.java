@@ -3,6 +3,12 @@ package dev.cachekit.spi;
 /**
  * A wake-up channel for lock waiters: Redis pub/sub, a Hazelcast entry listener, an in-process
  * listener list. {@link StoreLocker} publishes on every release and subscribes while waiting.
+ * Implement it by extending {@link LockWaiters}, which keeps the table of waiters: a backend then
+ * supplies only how a release is sent and how one arrives.
+ *
+ * <p>A signal is scoped: it reaches the waiters of the released key (or at most of the keys under
+ * the same cache prefix), never every waiter of every application on the server. It is sent only
+ * after the lock key is gone.
  *
  * <p>Delivery may be lost (a reconnect); waiters therefore also look again after {@link
  * Backoff#SIGNAL_SAFETY_WAIT}.

@@ -4,41 +4,65 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Distributed per-key locks with a lease, an owner token and a fencing token.
+ * Distributed per-key locks with a lease, an owner token and, when asked for, a fencing token.
  *
  * <p>A lock whose holder dies frees itself when its lease ends. Release and renew are refused
  * unless the caller presents the owner token the lock is held with, so a holder whose lease ran
- * out can never release the lock of the next holder.
+ * out can never release or renew the lock of the next holder, nor re-acquire a lapsed lease by
+ * renewing it.
+ *
+ * <p>Two kinds of acquisition: {@link #tryAcquire(String, Duration)} writes the lock key only
+ * (load locks: nothing is left behind once the lock is released or its lease ends), and {@link
+ * #tryAcquireFenced} also advances a fencing counter kept at a key of its own, which never
+ * expires and whose tokens never go backwards, even when the counter is evicted or the server
+ * restarts empty (see {@link StoreLocker} for how, and the clock it assumes).
  *
  * <p>{@link StoreLocker} works over any {@link Store}; a backend with a wake-up channel passes a
- * {@link LockSignal} to it so waiters need not poll.
+ * {@link LockSignal} to it so waiters need not poll. Implementations are thread-safe.
  */
 public interface Locker {
 
     /**
-     * Tries once to acquire a lock.
+     * Tries once to acquire a lock, without a fencing token: only the lock key is written.
      *
      * @param key the lock's store key
      * @param lease how long the lock is held unless renewed or released
-     * @return the lease if this call acquired the lock, empty if another holder has it
+     * @return the lease (its fencing token {@link LockLease#UNFENCED}) if this call acquired the
+     *     lock, empty if another holder has it
      */
     Optional<LockLease> tryAcquire(String key, Duration lease);
 
     /**
-     * Releases a lock if it is still held with {@code lease}'s owner token, and wakes waiters.
+     * Tries once to acquire a lock and, if acquired, draws its fencing token from the counter at
+     * {@code fenceKey}: a number above every token drawn from that counter before, even if the
+     * counter was lost in between (evicted, deleted, the server restarted empty). The counter key
+     * has no TTL.
      *
-     * @param lease the lease returned by {@link #tryAcquire}
+     * @param key the lock's store key
+     * @param fenceKey the store key of the lock's fencing counter
+     * @param lease how long the lock is held unless renewed or released
+     * @return the lease if this call acquired the lock, empty if another holder has it
+     */
+    Optional<LockLease> tryAcquireFenced(String key, String fenceKey, Duration lease);
+
+    /**
+     * Releases a lock if it is still held with {@code lease}'s owner token, and then wakes waiters:
+     * a waiter is never woken before the lock key is gone.
+     *
+     * @param lease the lease returned by an acquisition
      * @return {@code true} if the lock was released by this call; {@code false} if it was no longer
      *     held by this owner (its lease ran out)
      */
     boolean release(LockLease lease);
 
     /**
-     * Extends a held lock's lease if it is still held with {@code lease}'s owner token.
+     * Extends a held lock's lease if it is still held with {@code lease}'s owner token. A lease that
+     * already ran out is not re-acquired, even if nobody holds the lock now.
      *
-     * @param lease the lease returned by {@link #tryAcquire}
+     * @param lease the lease returned by an acquisition
      * @param extension the new lease, counted from now
-     * @return {@code true} if the lease was extended
+     * @return {@code true} if the lease was extended; {@code false} if the lock is gone or held by
+     *     another owner (the caller has lost it)
      */
     boolean renew(LockLease lease, Duration extension);
 
@@ -62,28 +86,32 @@ public interface Locker {
     void awaitRelease(String key, Duration maxWait) throws InterruptedException;
 
     /**
-     * Acquires a lock, waiting up to {@code timeout} for its holder to release it.
+     * Acquires a lock without a fencing token, waiting up to {@code timeout} for its holder to
+     * release it.
      *
      * @param key the lock's store key
      * @param lease how long the lock is held unless renewed or released
-     * @param timeout the longest time to wait
+     * @param timeout the longest time to wait; {@link LockWaiters#FOREVER} waits without bound
      * @return the lease, or empty if the lock was not acquired within {@code timeout}
      * @throws InterruptedException if the thread is interrupted while waiting
      */
     default Optional<LockLease> acquire(String key, Duration lease, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Backoff backoff = new Backoff();
-        while (true) {
-            Optional<LockLease> acquired = tryAcquire(key, lease);
-            if (acquired.isPresent()) {
-                return acquired;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return Optional.empty();
-            }
-            Duration wait = signalsRelease() ? Backoff.SIGNAL_SAFETY_WAIT : backoff.next();
-            awaitRelease(key, Duration.ofNanos(Math.min(left, wait.toNanos())));
-        }
+        return LockWaiters.acquire(this, key, null, lease, timeout);
+    }
+
+    /**
+     * Acquires a lock with a fencing token (as {@link #tryAcquireFenced}), waiting up to {@code
+     * timeout} for its holder to release it.
+     *
+     * @param key the lock's store key
+     * @param fenceKey the store key of the lock's fencing counter
+     * @param lease how long the lock is held unless renewed or released
+     * @param timeout the longest time to wait; {@link LockWaiters#FOREVER} waits without bound
+     * @return the lease, or empty if the lock was not acquired within {@code timeout}
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    default Optional<LockLease> acquireFenced(String key, String fenceKey, Duration lease, Duration timeout)
+            throws InterruptedException {
+        return LockWaiters.acquire(this, key, fenceKey, lease, timeout);
     }
 }

@@ -2,28 +2,54 @@ package dev.cachekit.spi;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The {@link Locker} that works over any {@link Store}: acquire is {@link Store#setIfAbsent} of a
- * random owner token with the lease as TTL; release is {@link Store#compareAndDelete} on the token;
- * renew is {@link Store#compareAndSet} of the token onto itself with a new TTL; the fencing token
- * is {@link Store#increment} of a counter kept at {@code key + }{@value #FENCE_SUFFIX}.
+ * random owner token with the lease as TTL; release is {@link Store#compareAndDelete} on the token,
+ * then the signal; renew is {@link Store#compareAndSet} of the token onto itself with a new TTL. A
+ * backend may supply faster {@link LockCommands} for the same steps.
  *
- * <p>With a {@link LockSignal}, a release wakes waiters in every process; without one, {@link
- * #awaitRelease} sleeps and callers back off.
+ * <h2>Fencing tokens</h2>
+ *
+ * A fenced acquisition writes {@code max(counter + 1, clock)} to the counter (no TTL), where {@code
+ * clock} is a reading in microseconds since the epoch. While the counter exists the tokens simply
+ * grow; if it is lost (evicted, deleted, the server restarted empty), the next token restarts from
+ * the clock, above every token issued before, <em>provided</em> the clock read now is ahead of the
+ * clock read when the last token was issued: the clock must not step back, and where several
+ * clocks are read (one per client), they must agree to within the time between the last
+ * acquisition before the loss and the first after it. Acquisitions of one name are far fewer than
+ * one per microsecond, so the counter never runs ahead of the clock by more than a few steps. The
+ * generic counter costs two round trips (read, then compare-and-set); the clock is this process's
+ * unless the backend passes a better one (a server or cluster clock).
+ *
+ * <h2>Waiting</h2>
+ *
+ * Waiters of this process for one lock queue here, and only the first in line contends in the
+ * store; a release by this process hands over to it directly. With a {@link LockSignal}, a release
+ * in another process wakes it too; without one it polls with jittered {@link Backoff}.
+ *
+ * <p>Thread-safe.
  */
 public final class StoreLocker implements Locker {
 
-    /** Appended to a lock's key to make the key of its fencing counter. */
-    public static final String FENCE_SUFFIX = ":fence";
+    private static final LongSupplier SYSTEM_CLOCK_MICROS = () -> {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+    };
 
-    private final Store store;
+    private final LockCommands commands;
     private final LockSignal signal;
+    private final LockWaiters local = LockWaiters.inProcess();
+    private final ConcurrentHashMap<String, Line> lines = new ConcurrentHashMap<>();
 
     /**
      * Creates a locker whose waiters poll with backoff.
@@ -35,48 +61,80 @@ public final class StoreLocker implements Locker {
     }
 
     /**
-     * Creates a locker that wakes waiters through {@code signal}.
+     * Creates a locker that wakes waiters through {@code signal}, fencing with this process's clock.
      *
      * @param store the store
      * @param signal the wake-up channel, or {@code null} to poll
      */
     public StoreLocker(Store store, LockSignal signal) {
-        this.store = Objects.requireNonNull(store, "store");
+        this(store, signal, SYSTEM_CLOCK_MICROS);
+    }
+
+    /**
+     * Creates a locker that wakes waiters through {@code signal} and fences with {@code
+     * clockMicros}.
+     *
+     * @param store the store
+     * @param signal the wake-up channel, or {@code null} to poll
+     * @param clockMicros microseconds since the epoch, from the best clock the backend has
+     */
+    public StoreLocker(Store store, LockSignal signal, LongSupplier clockMicros) {
+        this(new StoreLockCommands(store, signal, clockMicros), signal);
+    }
+
+    /**
+     * Creates a locker over a backend's own lock commands.
+     *
+     * @param commands the commands; their release signals the other processes
+     * @param signal the channel waiters subscribe to, or {@code null} to poll
+     */
+    public StoreLocker(LockCommands commands, LockSignal signal) {
+        this.commands = Objects.requireNonNull(commands, "commands");
         this.signal = signal;
+    }
+
+    /**
+     * This process's clock in microseconds since the epoch, the default fencing clock.
+     *
+     * @return the clock
+     */
+    public static LongSupplier systemClockMicros() {
+        return SYSTEM_CLOCK_MICROS;
     }
 
     @Override
     public Optional<LockLease> tryAcquire(String key, Duration lease) {
-        long leaseMillis = leaseMillis(lease);
-        String owner = UUID.randomUUID().toString();
-        byte[] token = owner.getBytes(StandardCharsets.US_ASCII);
-        if (!store.setIfAbsent(key, token, leaseMillis)) {
+        Objects.requireNonNull(key, "key");
+        long leaseMillis = LockWaiters.leaseMillis(lease, "lease");
+        String owner = newOwner();
+        if (!commands.acquire(key, owner.getBytes(StandardCharsets.US_ASCII), leaseMillis)) {
             return Optional.empty();
         }
-        long fencingToken;
-        try {
-            fencingToken = store.increment(key + FENCE_SUFFIX);
-        } catch (RuntimeException e) {
-            // Without a fencing token the lock must not be handed out; give it back.
-            store.compareAndDelete(key, token);
-            throw e;
-        }
-        return Optional.of(new LockLease(key, owner, fencingToken));
+        return Optional.of(new LockLease(key, owner, LockLease.UNFENCED));
+    }
+
+    @Override
+    public Optional<LockLease> tryAcquireFenced(String key, String fenceKey, Duration lease) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(fenceKey, "fenceKey");
+        long leaseMillis = LockWaiters.leaseMillis(lease, "lease");
+        String owner = newOwner();
+        long token = commands.acquireFenced(key, fenceKey, owner.getBytes(StandardCharsets.US_ASCII), leaseMillis);
+        return token > 0 ? Optional.of(new LockLease(key, owner, token)) : Optional.empty();
     }
 
     @Override
     public boolean release(LockLease lease) {
-        boolean released = store.compareAndDelete(lease.key(), token(lease));
-        if (released && signal != null) {
-            signal.publish(lease.key());
+        boolean released = commands.release(lease.key(), token(lease));
+        if (released) {
+            local.publish(lease.key());
         }
         return released;
     }
 
     @Override
     public boolean renew(LockLease lease, Duration extension) {
-        byte[] token = token(lease);
-        return store.compareAndSet(lease.key(), token, token, leaseMillis(extension));
+        return commands.renew(lease.key(), token(lease), LockWaiters.leaseMillis(extension, "extension"));
     }
 
     @Override
@@ -86,31 +144,92 @@ public final class StoreLocker implements Locker {
 
     @Override
     public void awaitRelease(String key, Duration maxWait) throws InterruptedException {
-        long nanos = Math.max(0, maxWait.toNanos());
-        if (signal == null) {
-            TimeUnit.NANOSECONDS.sleep(nanos);
-            return;
-        }
+        Objects.requireNonNull(key, "key");
+        long nanos = LockWaiters.nanosLeft(LockWaiters.deadline(maxWait));
         CountDownLatch released = new CountDownLatch(1);
-        try (LockSignal.Subscription ignored = signal.subscribe(key, released::countDown)) {
-            // A release between the caller's failed try and the subscription sent its signal to
-            // nobody: look once more now that we listen.
-            if (store.get(key) == null) {
+        // A release by this process arrives through `local` at once, with or without a signal.
+        try (LockSignal.Subscription mine = local.subscribe(key, released::countDown);
+                LockSignal.Subscription others = signal != null ? signal.subscribe(key, released::countDown) : null) {
+            // A release between the caller's failed try and the subscription reached nobody: look
+            // once more now that we listen. Without a signal the caller looks when this returns.
+            if (others != null && commands.isFree(key)) {
                 return;
             }
             released.await(nanos, TimeUnit.NANOSECONDS);
         }
     }
 
+    @Override
+    public Optional<LockLease> acquire(String key, Duration lease, Duration timeout) throws InterruptedException {
+        return acquireInLine(key, null, lease, timeout);
+    }
+
+    @Override
+    public Optional<LockLease> acquireFenced(String key, String fenceKey, Duration lease, Duration timeout)
+            throws InterruptedException {
+        Objects.requireNonNull(fenceKey, "fenceKey");
+        return acquireInLine(key, fenceKey, lease, timeout);
+    }
+
+    private Optional<LockLease> once(String key, String fenceKey, Duration lease) {
+        return fenceKey == null ? tryAcquire(key, lease) : tryAcquireFenced(key, fenceKey, lease);
+    }
+
+    /**
+     * One try; then queue behind this process's other waiters for the key, and contend in the store
+     * only when first in line.
+     */
+    private Optional<LockLease> acquireInLine(String key, String fenceKey, Duration lease, Duration timeout)
+            throws InterruptedException {
+        Objects.requireNonNull(key, "key");
+        long deadline = LockWaiters.deadline(timeout);
+        Optional<LockLease> acquired = once(key, fenceKey, lease);
+        if (acquired.isPresent()) {
+            return acquired;
+        }
+        Line line = lines.compute(key, (k, existing) -> {
+            Line l = existing != null ? existing : new Line();
+            l.users++;
+            return l;
+        });
+        try {
+            long left = LockWaiters.nanosLeft(deadline);
+            if (left <= 0 || !line.turn.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                return Optional.empty();
+            }
+            try {
+                Backoff backoff = new Backoff();
+                while (true) {
+                    acquired = once(key, fenceKey, lease);
+                    if (acquired.isPresent()) {
+                        return acquired;
+                    }
+                    left = LockWaiters.nanosLeft(deadline);
+                    if (left <= 0) {
+                        return Optional.empty();
+                    }
+                    Duration wait = signal != null ? Backoff.SIGNAL_SAFETY_WAIT : backoff.next();
+                    awaitRelease(key, Duration.ofNanos(Math.min(left, wait.toNanos())));
+                }
+            } finally {
+                line.turn.release();
+            }
+        } finally {
+            lines.computeIfPresent(key, (k, l) -> --l.users == 0 ? null : l);
+        }
+    }
+
+    private static String newOwner() {
+        return UUID.randomUUID().toString();
+    }
+
     private static byte[] token(LockLease lease) {
         return lease.ownerToken().getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static long leaseMillis(Duration lease) {
-        Objects.requireNonNull(lease, "lease");
-        if (lease.isNegative() || lease.isZero()) {
-            throw new IllegalArgumentException("a lock lease must be positive, was " + lease);
-        }
-        return Math.max(1, lease.toMillis());
+    /** This process's queue for one lock key: a fair turn, and how many wait for it. */
+    private static final class Line {
+        final Semaphore turn = new Semaphore(1, true);
+        int users; // guarded by the map's compute
     }
 }

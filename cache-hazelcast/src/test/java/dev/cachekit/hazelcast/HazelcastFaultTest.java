@@ -35,6 +35,8 @@ class HazelcastFaultTest {
         cluster.close();
     }
 
+    private static final String FENCE = "cachekit:fence:nightly";
+
     @Test
     @DisplayName(
             "every entry is still readable on the survivor, and a lock held through the dead member frees itself when its lease ends")
@@ -47,7 +49,7 @@ class HazelcastFaultTest {
             }
             LockLease held = doomedBackend
                     .locker()
-                    .tryAcquire("cachekit:lock:nightly", LEASE)
+                    .tryAcquireFenced("cachekit:lock:nightly", FENCE, LEASE)
                     .orElseThrow();
 
             cluster.member(1).getLifecycleService().terminate();
@@ -78,7 +80,7 @@ class HazelcastFaultTest {
     private static Optional<LockLease> acquireWithin(Backend backend, Duration limit) throws InterruptedException {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<LockLease> lease = backend.locker().tryAcquire("cachekit:lock:nightly", LEASE);
+            Optional<LockLease> lease = backend.locker().tryAcquireFenced("cachekit:lock:nightly", FENCE, LEASE);
             if (lease.isPresent()) {
                 return lease;
             }

@@ -31,7 +31,7 @@ class MemcachedLockTest {
                     MetaCommands.secondsLeft(server, KeyLayout.of("locks:").lock("nightly job"));
             assertThat(left).isPresent();
             assertThat(left.getAsLong()).isBetween(88L, 91L);
-            assertThat(MetaCommands.secondsLeft(server, KeyLayout.of("locks:").lock("nightly job") + ":fence"))
+            assertThat(MetaCommands.secondsLeft(server, KeyLayout.of("locks:").fence("nightly job")))
                     .hasValue(-1);
             held.get().close();
             assertThat(MetaCommands.secondsLeft(server, KeyLayout.of("locks:").lock("nightly job")))

@@ -79,4 +79,29 @@ public interface BackendFixture {
         builder.tagger(opened.tagger() instanceof StoreTagger ? new StoreTagger(store) : opened.tagger());
         return builder.build();
     }
+
+    /**
+     * Makes every key that has a TTL expire now, as if the server had sat idle past every lease, or
+     * restarted empty except for the keys that never expire. The lock tests use it to check that
+     * fencing counters carry no TTL. The default throws {@link UnsupportedOperationException}, and
+     * those tests are skipped, saying so.
+     */
+    default void rawExpireKeysWithTtl() {
+        throw new UnsupportedOperationException("the fixture cannot expire keys with a TTL");
+    }
+
+    /**
+     * A backend like {@code opened} whose <em>locker</em> makes its store calls through {@code
+     * store}, a wrapper that lets another client act between two of the locker's calls (the
+     * adversarial release race). Return {@code null} when the locker does not work over a {@link
+     * Store} (its lock operations are single native commands); the race test is then skipped. The
+     * default returns {@code null}.
+     *
+     * @param opened a backend this fixture opened; the returned backend closes it
+     * @param store a wrapper of {@code opened.store()}
+     * @return the backend whose locker goes through {@code store}, or {@code null}
+     */
+    default Backend lockerOverStore(Backend opened, Store store) {
+        return null;
+    }
 }

@@ -27,6 +27,12 @@ final class CountingLocker implements Locker {
     }
 
     @Override
+    public Optional<LockLease> tryAcquireFenced(String key, String fenceKey, Duration lease) {
+        calls.incrementAndGet();
+        return delegate.tryAcquireFenced(key, fenceKey, lease);
+    }
+
+    @Override
     public boolean release(LockLease lease) {
         calls.incrementAndGet();
         return delegate.release(lease);

@@ -2,28 +2,39 @@ package dev.cachekit.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachekit.Cache;
 import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.LockLease;
 import dev.cachekit.spi.Locker;
+import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The contract of a {@link Locker}: never two holders, across clients and under a fuzz of many
  * threads; release and renew only by the owner; leases that end when the holder vanishes and are
  * extended by renew; fencing tokens that strictly increase; waiters that get the lock soon after a
- * release, woken by a signal where the store declares one.
+ * release, woken by a signal where the store declares one, and never before the lock key is gone.
+ * Fencing tokens never go backwards, even when the counter is deleted or every key with a TTL
+ * expires at once; a load leaves no key behind once its entry expired. Every test that waits has a
+ * timeout, so a locker that ignores a wait bound fails rather than hangs the kit.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 public abstract class LockerContract extends ContractSupport {
 
     /** Creates the contract; subclasses supply the fixture. */
@@ -40,6 +51,10 @@ public abstract class LockerContract extends ContractSupport {
     private static final Duration LONG_LEASE = Duration.ofMinutes(10);
     /** How long a waiter that should wake in milliseconds may take before the test calls it stuck. */
     private static final Duration WAKE_UP_BOUND = Duration.ofSeconds(5);
+
+    private String fence(String name) {
+        return KeyLayout.of(prefix()).fence(name);
+    }
 
     private static LockLease forged(LockLease real) {
         return new LockLease(real.key(), "not-the-owner-" + real.ownerToken().length(), real.fencingToken());
@@ -126,7 +141,7 @@ public abstract class LockerContract extends ContractSupport {
             runConcurrently(threads, t -> () -> {
                 Locker locker = t % 2 == 0 ? first : second;
                 for (int i = 0; i < rounds; i++) {
-                    Optional<LockLease> lease = locker.acquire(lock, LONG_LEASE, PATIENCE);
+                    Optional<LockLease> lease = locker.acquireFenced(lock, fence("fuzz"), LONG_LEASE, PATIENCE);
                     if (lease.isEmpty()) {
                         notAcquired.incrementAndGet();
                         continue;
@@ -209,7 +224,8 @@ public abstract class LockerContract extends ContractSupport {
             List<Long> tokens = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 Locker locker = i % 2 == 0 ? first : second;
-                LockLease lease = locker.tryAcquire(key("lock:a"), LONG_LEASE).orElseThrow();
+                LockLease lease = locker.tryAcquireFenced(key("lock:a"), fence("a"), LONG_LEASE)
+                        .orElseThrow();
                 tokens.add(lease.fencingToken());
                 assertThat(locker.release(lease)).isTrue();
             }
@@ -223,10 +239,13 @@ public abstract class LockerContract extends ContractSupport {
             Locker second = openSecond().locker();
             StoreCapabilities caps = open().store().capabilities();
             Duration lease = step(caps).multipliedBy(2);
-            long old = first.tryAcquire(key("lock:a"), lease).orElseThrow().fencingToken();
+            long old = first.tryAcquireFenced(key("lock:a"), fence("a"), lease)
+                    .orElseThrow()
+                    .fencingToken();
             waitPastTtl(lease, caps);
-            long next =
-                    second.tryAcquire(key("lock:a"), LONG_LEASE).orElseThrow().fencingToken();
+            long next = second.tryAcquireFenced(key("lock:a"), fence("a"), LONG_LEASE)
+                    .orElseThrow()
+                    .fencingToken();
             assertThat(next).isGreaterThan(old);
         }
     }
@@ -258,6 +277,7 @@ public abstract class LockerContract extends ContractSupport {
         }
 
         @Test
+        @Timeout(value = 30, unit = TimeUnit.SECONDS)
         @DisplayName("a wait-acquire gives up with nothing after its timeout while the lock stays held")
         void waitAcquireTimesOut() throws Exception {
             Locker first = open().locker();
@@ -313,6 +333,313 @@ public abstract class LockerContract extends ContractSupport {
                 }
             });
             waiter.get(WAKE_UP_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Nested
+    @DisplayName("Fencing tokens when the store loses keys")
+    class LostKeys {
+
+        @Test
+        @DisplayName("tokens keep growing when the counter is deleted between acquisitions")
+        void counterDeleted() {
+            Locker first = open().locker();
+            Locker second = openSecond().locker();
+            List<Long> tokens = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                Locker locker = i % 2 == 0 ? first : second;
+                LockLease lease = locker.tryAcquireFenced(key("lock:a"), fence("a"), LONG_LEASE)
+                        .orElseThrow();
+                tokens.add(lease.fencingToken());
+                assertThat(locker.release(lease)).isTrue();
+                if (i % 3 == 2) {
+                    backendFixture().rawDelete(fence("a"));
+                }
+            }
+            assertThat(tokens).isSorted().doesNotHaveDuplicates();
+            assertThat(tokens).allMatch(token -> token > 0);
+        }
+
+        @Test
+        @DisplayName("the counter has no TTL: after every key with a TTL expired at once, it is still there"
+                + " and the next token is larger")
+        void everyTtlKeyExpired() {
+            Locker first = open().locker();
+            Locker second = openSecond().locker();
+            LockLease held = first.tryAcquireFenced(key("lock:a"), fence("a"), LONG_LEASE)
+                    .orElseThrow();
+            try {
+                backendFixture().rawExpireKeysWithTtl();
+            } catch (UnsupportedOperationException e) {
+                assumeCapability(false, "the fixture cannot expire keys with a TTL (" + e.getMessage() + ")");
+            }
+            assertThat(backendFixture().rawGet(key("lock:a")))
+                    .as("the lock key (it has a TTL)")
+                    .isNull();
+            assertThat(backendFixture().rawGet(fence("a")))
+                    .as("the fencing counter after every key with a TTL expired")
+                    .isNotNull();
+            LockLease next = second.tryAcquireFenced(key("lock:a"), fence("a"), LONG_LEASE)
+                    .orElseThrow();
+            assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
+            assertThat(first.renew(held, LONG_LEASE)).isFalse();
+            assertThat(first.release(held)).isFalse();
+            assertThat(second.release(next)).isTrue();
+        }
+
+        @Test
+        @DisplayName("a holder whose lock key was deleted cannot renew or release it, and the next holder's token"
+                + " is larger")
+        void lockKeyDeletedUnderTheHolder() {
+            Locker first = open().locker();
+            Locker second = openSecond().locker();
+            LockLease held = first.tryAcquireFenced(key("lock:a"), fence("a"), LONG_LEASE)
+                    .orElseThrow();
+            backendFixture().rawDelete(key("lock:a"));
+            assertThat(first.renew(held, LONG_LEASE))
+                    .as("renew of a lock whose key is gone")
+                    .isFalse();
+            assertThat(backendFixture().rawGet(key("lock:a")))
+                    .as("the lock key after a refused renew")
+                    .isNull();
+            LockLease next = second.tryAcquireFenced(key("lock:a"), fence("a"), LONG_LEASE)
+                    .orElseThrow();
+            assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
+            assertThat(first.release(held)).isFalse();
+            assertThat(first.tryAcquire(key("lock:a"), LONG_LEASE)).isEmpty();
+            assertThat(second.release(next)).isTrue();
+        }
+
+        @Test
+        @DisplayName("a renew after the lease ran out is refused and does not take the free lock back")
+        void renewAfterLapse() {
+            Locker first = open().locker();
+            Locker second = openSecond().locker();
+            StoreCapabilities caps = open().store().capabilities();
+            Duration lease = step(caps).multipliedBy(2);
+            LockLease held = first.tryAcquire(key("lock:a"), lease).orElseThrow();
+            waitPastTtl(lease, caps);
+            assertThat(first.renew(held, LONG_LEASE)).isFalse();
+            assertThat(backendFixture().rawGet(key("lock:a")))
+                    .as("the lock key after a renew of a lapsed lease")
+                    .isNull();
+            assertThat(second.tryAcquire(key("lock:a"), LONG_LEASE)).isPresent();
+        }
+
+        @Test
+        @DisplayName("an unfenced acquisition writes no counter, and leaves no key once released")
+        void unfencedLeavesNothing() {
+            Locker locker = open().locker();
+            LockLease lease = locker.tryAcquire(key("lock:a"), LONG_LEASE).orElseThrow();
+            assertThat(lease.fencingToken()).isEqualTo(LockLease.UNFENCED);
+            assertThat(locker.release(lease)).isTrue();
+            assertThat(backendFixture().rawGet(key("lock:a"))).isNull();
+            assertThat(backendFixture().rawGet(fence("lock:a"))).isNull();
+            assertThat(backendFixture().rawGet(key("lock:a") + ":fence")).isNull();
+        }
+    }
+
+    @Nested
+    @DisplayName("Races")
+    class Races {
+
+        @Test
+        @DisplayName("a release racing the next holder (its lease ran out between two of the releaser's store"
+                + " calls) never frees the next holder's lock")
+        void releaseRace() {
+            Backend opened = track(backendFixture().open());
+            Locker second = openSecond().locker();
+            String lock = key("lock:a");
+            AtomicReference<LockLease> next = new AtomicReference<>();
+            InterleavingStore store = new InterleavingStore(opened.store(), lock, () -> {
+                // The holder's lease ends here, and another client takes the lock.
+                backendFixture().rawDelete(lock);
+                next.set(second.tryAcquire(lock, LONG_LEASE).orElseThrow());
+            });
+            Backend racing = backendFixture().lockerOverStore(opened, store);
+            assumeCapability(racing != null, "the fixture cannot route its locker's store calls through a wrapper");
+            track(racing);
+            Locker first = racing.locker();
+            LockLease held = first.tryAcquire(lock, LONG_LEASE).orElseThrow();
+            store.arm();
+            boolean released = first.release(held);
+            if (next.get() == null) {
+                // The release was one atomic call: nothing could act in between.
+                assertThat(released).isTrue();
+                return;
+            }
+            assertThat(openSecond().locker().tryAcquire(lock, LONG_LEASE))
+                    .as("a third client's try while the next holder holds the lock")
+                    .isEmpty();
+            assertThat(second.release(next.get())).isTrue();
+        }
+
+        @Test
+        @DisplayName("a release signal is never delivered before the lock key is gone")
+        void signalAfterTheKeyIsGone() throws Exception {
+            Locker first = open().locker();
+            Locker second = openSecond().locker();
+            assumeCapability(second.signalsRelease(), "the locker does not signal releases; waiters poll with backoff");
+            String lock = key("lock:a");
+            int rounds = 10;
+            List<String> early = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                LockLease held = first.tryAcquire(lock, LONG_LEASE).orElseThrow();
+                CountDownLatch listening = new CountDownLatch(1);
+                CompletableFuture<byte[]> seenOnWake = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        listening.countDown();
+                        second.awaitRelease(lock, Duration.ofMinutes(5));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return backendFixture().rawGet(lock);
+                });
+                listening.await();
+                sleep(Duration.ofMillis(100));
+                assertThat(first.release(held)).isTrue();
+                byte[] seen = seenOnWake.get(WAKE_UP_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+                if (seen != null) {
+                    early.add("round " + i);
+                }
+            }
+            assertThat(early)
+                    .as("rounds whose waiter woke while the lock key was still there")
+                    .isEmpty();
+        }
+    }
+
+    @Nested
+    @DisplayName("Load locks")
+    class LoadLocks {
+
+        @Test
+        @DisplayName("1,000 loads with a short TTL leave no entry, load lock or counter behind once expired")
+        void loadsLeaveNothing() {
+            Backend backend = open();
+            StoreCapabilities caps = backend.store().capabilities();
+            Duration ttl = step(caps);
+            KeyLayout layout = KeyLayout.of(prefix());
+            int keys = 1_000;
+            try (Cache cache = cacheBuilder(backend).build()) {
+                for (int i = 0; i < keys; i++) {
+                    String k = "k" + i;
+                    cache.getOrLoad(k, String.class, ttl, () -> "v");
+                }
+            }
+            waitPastTtl(ttl, caps);
+            List<String> left = new ArrayList<>();
+            for (int i = 0; i < keys; i++) {
+                String k = "k" + i;
+                for (String raw : List.of(
+                        layout.entry(k),
+                        layout.loadLock(k),
+                        layout.fence(k),
+                        layout.loadLock(k) + ":fence",
+                        layout.lock(k),
+                        layout.fence("load:" + k))) {
+                    if (backendFixture().rawGet(raw) != null) {
+                        left.add(raw);
+                    }
+                }
+            }
+            assertThat(left).as("keys left after every entry expired").isEmpty();
+        }
+    }
+
+    /**
+     * A store whose calls on one key pass through, except that once armed, the action runs (once)
+     * before the second call on that key: another client acting between two calls of the locker.
+     */
+    static final class InterleavingStore implements Store {
+        private final Store delegate;
+        private final String key;
+        private final Runnable between;
+        private final AtomicInteger calls = new AtomicInteger(-1);
+
+        InterleavingStore(Store delegate, String key, Runnable between) {
+            this.delegate = delegate;
+            this.key = key;
+            this.between = between;
+        }
+
+        void arm() {
+            calls.set(0);
+        }
+
+        private void touching(String touched) {
+            if (key.equals(touched) && calls.get() >= 0 && calls.incrementAndGet() == 2) {
+                between.run();
+            }
+        }
+
+        @Override
+        public byte[] get(String k) {
+            touching(k);
+            return delegate.get(k);
+        }
+
+        @Override
+        public List<byte[]> getAll(List<String> keys) {
+            keys.forEach(this::touching);
+            return delegate.getAll(keys);
+        }
+
+        @Override
+        public void set(String k, byte[] value, long ttlMillis) {
+            touching(k);
+            delegate.set(k, value, ttlMillis);
+        }
+
+        @Override
+        public void setAll(Map<String, byte[]> entries, long ttlMillis) {
+            entries.keySet().forEach(this::touching);
+            delegate.setAll(entries, ttlMillis);
+        }
+
+        @Override
+        public boolean setIfAbsent(String k, byte[] value, long ttlMillis) {
+            touching(k);
+            return delegate.setIfAbsent(k, value, ttlMillis);
+        }
+
+        @Override
+        public boolean delete(String k) {
+            touching(k);
+            return delegate.delete(k);
+        }
+
+        @Override
+        public boolean compareAndDelete(String k, byte[] expected) {
+            touching(k);
+            return delegate.compareAndDelete(k, expected);
+        }
+
+        @Override
+        public boolean compareAndSet(String k, byte[] expected, byte[] value, long ttlMillis) {
+            touching(k);
+            return delegate.compareAndSet(k, expected, value, ttlMillis);
+        }
+
+        @Override
+        public long increment(String k) {
+            touching(k);
+            return delegate.increment(k);
+        }
+
+        @Override
+        public StoreCapabilities capabilities() {
+            return delegate.capabilities();
+        }
+
+        @Override
+        public String describe() {
+            return delegate.describe();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
         }
     }
 }

@@ -54,6 +54,15 @@ final class DefectiveFixture extends MemoryFixture {
     }
 
     @Override
+    public Backend lockerOverStore(Backend opened, Store decorated) {
+        return Backend.builder(decorated)
+                .tagger(tagger.apply(decorated))
+                .locker(locker.apply(decorated, signal.apply(space.signal())))
+                .closeWith(opened)
+                .build();
+    }
+
+    @Override
     public String toString() {
         return name();
     }

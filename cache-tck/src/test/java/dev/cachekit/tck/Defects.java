@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
@@ -74,7 +75,7 @@ final class Defects {
                         CompareAndSetKeepsOldTtl::new,
                         "renewExtends",
                         "compareAndSetSetsTtl"),
-                store("an increment that always answers 1", IncrementRepeats::new, "tokensIncrease"),
+                store("an increment that always answers 1", IncrementRepeats::new, "incrementIsAtomic"),
                 store("an empty value read as absent", EmptyValueReadAsAbsent::new, "emptyValue"),
                 store("long keys cut to 250 bytes", LongKeysTruncated::new, "longestKey"),
                 new Defect(
@@ -112,7 +113,36 @@ final class Defects {
                         () -> DefectiveFixture.named("no look after subscribing")
                                 .locker(NoCheckAfterSubscribe::new)
                                 .build(),
-                        Set.of("awaitOnAFreeLockReturns")));
+                        Set.of("awaitOnAFreeLockReturns")),
+                // ---- lock defects of the locker contract: fencing, races, signal order, bounds ----
+                locker("a release that reads the owner, then deletes", ReleaseReadsThenDeletes::new, "releaseRace"),
+                locker(
+                        "a renew that takes a lapsed or deleted lock back",
+                        RenewReacquires::new,
+                        "renewAfterLapse",
+                        "lockKeyDeletedUnderTheHolder"),
+                locker(
+                        "fencing tokens from a plain counter, which restarts at 1 when lost",
+                        PlainCounterFence::new,
+                        "counterDeleted"),
+                locker("a fencing counter with a long TTL", ExpiringCounterFence::new, "everyTtlKeyExpired"),
+                locker(
+                        "a release signal sent before the lock key is deleted",
+                        SignalsBeforeDelete::new,
+                        "signalAfterTheKeyIsGone"),
+                locker("a wait-acquire that ignores its timeout", WaitIgnoresItsBound::new, "waitAcquireTimesOut"),
+                locker(
+                        "unfenced (load) locks that still keep a counter",
+                        UnfencedKeepsACounter::new,
+                        "loadsLeaveNothing",
+                        "unfencedLeavesNothing"));
+    }
+
+    private static Defect locker(String name, BiFunction<Store, LockSignal, Locker> defect, String... caughtBy) {
+        return new Defect(
+                name,
+                () -> DefectiveFixture.named(name).locker(defect).build(),
+                new LinkedHashSet<>(List.of(caughtBy)));
     }
 
     private static Defect store(String name, java.util.function.Function<Store, Store> defect, String... caughtBy) {
@@ -486,7 +516,14 @@ final class Defects {
         public Optional<LockLease> tryAcquire(String key, Duration lease) {
             String owner = UUID.randomUUID().toString();
             store.set(key, owner.getBytes(StandardCharsets.US_ASCII), lease.toMillis());
-            return Optional.of(new LockLease(key, owner, store.increment(key + StoreLocker.FENCE_SUFFIX)));
+            return Optional.of(new LockLease(key, owner, LockLease.UNFENCED));
+        }
+
+        @Override
+        public Optional<LockLease> tryAcquireFenced(String key, String fenceKey, Duration lease) {
+            String owner = UUID.randomUUID().toString();
+            store.set(key, owner.getBytes(StandardCharsets.US_ASCII), lease.toMillis());
+            return Optional.of(new LockLease(key, owner, store.increment(fenceKey)));
         }
 
         @Override
@@ -523,6 +560,11 @@ final class Defects {
         @Override
         public Optional<LockLease> tryAcquire(String key, Duration lease) {
             return healthy.tryAcquire(key, lease);
+        }
+
+        @Override
+        public Optional<LockLease> tryAcquireFenced(String key, String fenceKey, Duration lease) {
+            return healthy.tryAcquireFenced(key, fenceKey, lease);
         }
 
         @Override
@@ -568,6 +610,173 @@ final class Defects {
         @Override
         public void close() {
             healthy.close();
+        }
+    }
+
+    // ---- lock defects of the locker contract --------------------------------------------------------
+
+    /** A locker that is healthy except where a subclass says otherwise. */
+    abstract static class LockerDefect implements Locker {
+        final Store store;
+        final LockSignal signal;
+        final StoreLocker healthy;
+
+        LockerDefect(Store store, LockSignal signal) {
+            this.store = store;
+            this.signal = signal;
+            this.healthy = new StoreLocker(store, signal);
+        }
+
+        static byte[] owner(LockLease lease) {
+            return lease.ownerToken().getBytes(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public Optional<LockLease> tryAcquire(String key, Duration lease) {
+            return healthy.tryAcquire(key, lease);
+        }
+
+        @Override
+        public Optional<LockLease> tryAcquireFenced(String key, String fenceKey, Duration lease) {
+            return healthy.tryAcquireFenced(key, fenceKey, lease);
+        }
+
+        @Override
+        public boolean release(LockLease lease) {
+            return healthy.release(lease);
+        }
+
+        @Override
+        public boolean renew(LockLease lease, Duration extension) {
+            return healthy.renew(lease, extension);
+        }
+
+        @Override
+        public boolean signalsRelease() {
+            return healthy.signalsRelease();
+        }
+
+        @Override
+        public void awaitRelease(String key, Duration maxWait) throws InterruptedException {
+            healthy.awaitRelease(key, maxWait);
+        }
+    }
+
+    /** Release as two calls: another client can take the lock between them, and loses it. */
+    static final class ReleaseReadsThenDeletes extends LockerDefect {
+        ReleaseReadsThenDeletes(Store store, LockSignal signal) {
+            super(store, signal);
+        }
+
+        @Override
+        public boolean release(LockLease lease) {
+            byte[] current = store.get(lease.key());
+            if (current == null || !java.util.Arrays.equals(current, owner(lease))) {
+                return false;
+            }
+            store.delete(lease.key());
+            if (signal != null) {
+                signal.publish(lease.key());
+            }
+            return true;
+        }
+    }
+
+    /** Renew writes the owner back when the key is absent: a lapsed lease comes back to life. */
+    static final class RenewReacquires extends LockerDefect {
+        RenewReacquires(Store store, LockSignal signal) {
+            super(store, signal);
+        }
+
+        @Override
+        public boolean renew(LockLease lease, Duration extension) {
+            return healthy.renew(lease, extension)
+                    || store.setIfAbsent(lease.key(), owner(lease), extension.toMillis());
+        }
+    }
+
+    /** Tokens from INCR alone: a lost counter starts again at 1. */
+    static final class PlainCounterFence extends LockerDefect {
+        PlainCounterFence(Store store, LockSignal signal) {
+            super(store, signal);
+        }
+
+        @Override
+        public Optional<LockLease> tryAcquireFenced(String key, String fenceKey, Duration lease) {
+            return healthy.tryAcquire(key, lease)
+                    .map(l -> new LockLease(key, l.ownerToken(), store.increment(fenceKey)));
+        }
+    }
+
+    /** The counter is advanced correctly but written with a TTL of a day, so it expires in the end. */
+    static final class ExpiringCounterFence extends LockerDefect {
+        ExpiringCounterFence(Store store, LockSignal signal) {
+            super(store, signal);
+        }
+
+        @Override
+        public Optional<LockLease> tryAcquireFenced(String key, String fenceKey, Duration lease) {
+            Optional<LockLease> acquired = healthy.tryAcquireFenced(key, fenceKey, lease);
+            acquired.ifPresent(l -> store.set(
+                    fenceKey,
+                    Long.toString(l.fencingToken()).getBytes(StandardCharsets.US_ASCII),
+                    Duration.ofDays(1).toMillis()));
+            return acquired;
+        }
+    }
+
+    /** Publishes the release, then deletes the key a round trip later: waiters wake to a held lock. */
+    static final class SignalsBeforeDelete extends LockerDefect {
+        SignalsBeforeDelete(Store store, LockSignal signal) {
+            super(store, signal);
+        }
+
+        @Override
+        public boolean release(LockLease lease) {
+            if (!java.util.Arrays.equals(store.get(lease.key()), owner(lease))) {
+                return false;
+            }
+            if (signal != null) {
+                signal.publish(lease.key());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return store.compareAndDelete(lease.key(), owner(lease));
+        }
+    }
+
+    /** Waits until it gets the lock, whatever the timeout said. */
+    static final class WaitIgnoresItsBound extends LockerDefect {
+        WaitIgnoresItsBound(Store store, LockSignal signal) {
+            super(store, signal);
+        }
+
+        @Override
+        public Optional<LockLease> acquire(String key, Duration lease, Duration timeout) throws InterruptedException {
+            return healthy.acquire(key, lease, Duration.ofDays(3650));
+        }
+
+        @Override
+        public Optional<LockLease> acquireFenced(String key, String fenceKey, Duration lease, Duration timeout)
+                throws InterruptedException {
+            return healthy.acquireFenced(key, fenceKey, lease, Duration.ofDays(3650));
+        }
+    }
+
+    /** Every acquisition, fenced or not, bumps a counter next to the lock key: loads leave keys behind. */
+    static final class UnfencedKeepsACounter extends LockerDefect {
+        UnfencedKeepsACounter(Store store, LockSignal signal) {
+            super(store, signal);
+        }
+
+        @Override
+        public Optional<LockLease> tryAcquire(String key, Duration lease) {
+            Optional<LockLease> acquired = healthy.tryAcquire(key, lease);
+            acquired.ifPresent(l -> store.increment(key + ":fence"));
+            return acquired;
         }
     }
 }

@@ -3,7 +3,9 @@ package dev.cachekit.tck;
 import dev.cachekit.memory.MemorySpace;
 import dev.cachekit.memory.MemoryStore;
 import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
+import dev.cachekit.spi.StoreLocker;
 
 /**
  * The memory: backend: every client a {@link MemoryStore} over one private space, declaring the
@@ -49,5 +51,19 @@ class MemoryFixture implements BackendFixture {
     @Override
     public void reset() {
         space.clear();
+    }
+
+    @Override
+    public void rawExpireKeysWithTtl() {
+        space.expireKeysWithTtl();
+    }
+
+    @Override
+    public Backend lockerOverStore(Backend opened, Store store) {
+        return Backend.builder(store)
+                .signal(space.signal())
+                .locker(new StoreLocker(store, space.signal()))
+                .closeWith(opened)
+                .build();
     }
 }

@@ -1,0 +1,112 @@
+package dev.cachekit;
+
+import dev.cachekit.spi.LockLease;
+import dev.cachekit.spi.Locker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cache's lease renewals: one thread of their own (never the touch thread, so a slow touch
+ * cannot delay a renewal), the running {@link LeaseWatchdog}s, and the held locks to release when
+ * the cache closes.
+ */
+final class LockRenewals implements AutoCloseable {
+
+    /** How long {@link #close()} waits for a renewal in progress to finish. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+    private static final Logger LOG = LoggerFactory.getLogger(LockRenewals.class);
+
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final Set<LeaseWatchdog> watchdogs = ConcurrentHashMap.newKeySet();
+    private final Set<AutoCloseable> held = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    LockRenewals(String description) {
+        this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "cachekit-renewals-" + description);
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * Starts renewing {@code lease} every third of {@code duration}.
+     *
+     * @param onLost run once if a renewal finds the lock gone or held by another owner; may be null
+     * @throws IllegalStateException if the cache is closed
+     */
+    LeaseWatchdog watch(Locker locker, LockLease lease, Duration duration, Runnable onLost) {
+        checkOpen();
+        LeaseWatchdog dog = new LeaseWatchdog(locker, lease, duration, onLost, watchdogs::remove);
+        watchdogs.add(dog);
+        dog.start(scheduler);
+        if (closed) {
+            dog.stop();
+            throw closedException();
+        }
+        return dog;
+    }
+
+    /** Remembers a lock held through {@code cache.lock(name)}, to release when the cache closes. */
+    void hold(AutoCloseable lock) {
+        held.add(lock);
+        if (closed) {
+            held.remove(lock);
+            closeQuietly(lock);
+            throw closedException();
+        }
+    }
+
+    void forget(AutoCloseable lock) {
+        held.remove(lock);
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw closedException();
+        }
+    }
+
+    /**
+     * Stops every watchdog, releases every lock still held through the cache, and waits up to
+     * {@link #CLOSE_WAIT} for the renewal thread to end.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        for (LeaseWatchdog dog : List.copyOf(watchdogs)) {
+            dog.stop();
+        }
+        for (AutoCloseable lock : List.copyOf(held)) {
+            closeQuietly(lock);
+        }
+        scheduler.shutdownNow();
+        try {
+            if (!scheduler.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("the lock renewal thread did not end within {}", CLOSE_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable lock) {
+        try {
+            lock.close();
+        } catch (Exception e) {
+            LOG.warn("releasing {} on close failed; it frees itself when its lease ends", lock, e);
+        }
+    }
+
+    private static IllegalStateException closedException() {
+        return new IllegalStateException("the cache is closed; its locks can no longer be renewed");
+    }
+}
