@@ -2,6 +2,7 @@ package dev.cachekit.redis;
 
 import dev.cachekit.StoreException;
 import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.StoreLocker;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.TreeSet;
@@ -23,9 +24,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * jedis.close(); // the cache never closes a client it was given
  * }</pre>
  *
- * <p>The backend's locker is the native one: {@code SET NX PX} of an owner token, release and renew
- * by a Lua compare on the token, fencing tokens from {@code INCR}, and waiters woken by a pub/sub
- * message on release. Its subscriber holds one of the client's pooled connections while the
+ * <p>The backend's locker is the native one, one round trip per step: acquire is {@code SET NX PX}
+ * of an owner token (fenced: one script that also advances the counter from the server's {@code
+ * TIME}), release one script that compares, deletes and publishes on the prefix's channel, renew a
+ * Lua compare on the token; waiters are woken by that message. Its subscriber holds one of the client's pooled connections while the
  * backend is open, so give the pool at least two.
  */
 public final class RedisBackends {
@@ -56,7 +58,10 @@ public final class RedisBackends {
         try {
             store.ping();
             RedisLockSignal signal = RedisLockSignal.start(client, description, confirmWithin);
-            return Backend.builder(store).signal(signal).build();
+            return Backend.builder(store)
+                    .signal(signal)
+                    .locker(new StoreLocker(new RedisLockCommands(store), signal))
+                    .build();
         } catch (RuntimeException e) {
             store.close();
             throw e;

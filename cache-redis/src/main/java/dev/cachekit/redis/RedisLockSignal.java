@@ -2,42 +2,49 @@ package dev.cachekit.redis;
 
 import dev.cachekit.StoreException;
 import dev.cachekit.spi.Backoff;
-import dev.cachekit.spi.LockSignal;
-import java.lang.System.Logger.Level;
+import dev.cachekit.spi.LockWaiters;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Lock-release signals over Redis pub/sub: a release is {@code PUBLISH} {@value #CHANNEL} {@code
- * <lock key>}; each backend keeps one subscriber connection on that channel (on a thread of its own)
- * and hands each message to the waiters of that key in this process. In a cluster, {@code PUBLISH}
- * reaches every node, so the subscriber may sit on any of them.
+ * Lock-release signals over Redis pub/sub, scoped to the cache's prefix: the release of a lock key
+ * {@code <prefix><kind>|<name>} is published on the channel {@value #CHANNEL}{@code :<prefix>} (a
+ * key laid out otherwise gets a channel of its own), by the release script itself, after the
+ * delete. Each backend keeps one subscriber connection (on a thread of its own) and subscribes to a
+ * prefix's channel when the first waiter for a key under that prefix arrives, so the server sends it
+ * only the releases of the prefixes it waits on, never every application's. In a cluster, {@code
+ * PUBLISH} reaches every node, so the subscriber may sit on any of them.
  *
- * <p>The subscription is confirmed by the server before {@link #start} returns, so a waiter that
- * subscribes in-process and then looks at the lock never misses a release. When the connection
- * drops (a server restart), the subscriber connects again with backoff; releases published while it
- * was away are lost, which waiters tolerate because they look again after {@link
- * Backoff#SIGNAL_SAFETY_WAIT}.
+ * <p>The subscriber starts on {@value #CHANNEL} alone (confirmed by the server before {@link
+ * #start} returns); a prefix's subscription is confirmed before the waiter that asked for it looks
+ * at the lock, so no release after that look is missed. When the connection drops (a server
+ * restart), the subscriber connects again with backoff and subscribes to every channel again;
+ * releases published while it was away are lost, which waiters tolerate because they look again
+ * after {@link Backoff#SIGNAL_SAFETY_WAIT}.
  */
-final class RedisLockSignal implements LockSignal {
+final class RedisLockSignal extends LockWaiters {
 
-    /** The pub/sub channel that carries the keys of released locks. */
+    /** The channel the subscriber always holds, and the stem of every prefix's channel. */
     static final String CHANNEL = "cachekit:lock-released";
 
-    private static final System.Logger LOG = System.getLogger(RedisLockSignal.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RedisLockSignal.class);
+    private static final Duration CONFIRM_CHANNEL_WITHIN = Duration.ofSeconds(5);
 
     private final UnifiedJedis client;
     private final String description;
-    private final Map<String, Set<Runnable>> waiters = new ConcurrentHashMap<>();
     private final CountDownLatch firstSubscription = new CountDownLatch(1);
+    /** Every channel asked for, with the latch its confirmation opens (replaced on reconnect). */
+    private final Map<String, CountDownLatch> channels = new ConcurrentHashMap<>();
+
+    private final Object sending = new Object();
     private final Thread subscriber;
     private volatile boolean closed;
     private volatile Listener listener;
@@ -48,6 +55,20 @@ final class RedisLockSignal implements LockSignal {
         this.description = description;
         this.subscriber = new Thread(this::subscribeUntilClosed, "cachekit-" + description + "-lock-signal");
         this.subscriber.setDaemon(true);
+    }
+
+    /**
+     * The channel that carries the releases of {@code key}: one per cache prefix for keys laid out
+     * by {@link dev.cachekit.spi.KeyLayout} (the prefix ends before the kind letter that precedes
+     * the first {@code |}), one per key otherwise.
+     *
+     * @param key a lock's store key
+     * @return the channel
+     */
+    static String channelOf(String key) {
+        int bar = key.indexOf('|');
+        String scope = bar >= 1 ? key.substring(0, bar - 1) : key;
+        return CHANNEL + ":" + scope;
     }
 
     /**
@@ -81,27 +102,47 @@ final class RedisLockSignal implements LockSignal {
         return signal;
     }
 
+    /** Publishes a release the store did not publish itself (the release script does, normally). */
     @Override
     public void publish(String key) {
         try {
-            client.publish(CHANNEL, key);
+            client.publish(channelOf(key), key);
         } catch (JedisException e) {
             // The lock is already released; waiters that miss this signal look again on their own.
-            LOG.log(Level.DEBUG, () -> "publishing the release of " + key + " on " + description + " failed", e);
+            LOG.debug("publishing the release of {} on {} failed", key, description, e);
         }
     }
 
     @Override
-    public Subscription subscribe(String key, Runnable onRelease) {
-        waiters.compute(key, (k, set) -> {
-            Set<Runnable> listening = set != null ? set : new CopyOnWriteArraySet<>();
-            listening.add(onRelease);
-            return listening;
-        });
-        return () -> waiters.computeIfPresent(key, (k, set) -> {
-            set.remove(onRelease);
-            return set.isEmpty() ? null : set;
-        });
+    protected void firstWaiter(String key) {
+        String channel = channelOf(key);
+        CountDownLatch fresh = new CountDownLatch(1);
+        CountDownLatch confirmed = channels.putIfAbsent(channel, fresh);
+        if (confirmed == null) {
+            confirmed = fresh;
+            send(channel);
+        }
+        try {
+            // Unconfirmed (a reconnect in progress): the waiter still looks again after the safety wait.
+            confirmed.await(CONFIRM_CHANNEL_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void send(String channel) {
+        Listener current = listener;
+        if (current == null || !current.confirmed) {
+            return; // the subscriber subscribes to every known channel once it is (re)connected
+        }
+        synchronized (sending) {
+            try {
+                current.subscribe(channel);
+            } catch (RuntimeException e) {
+                LOG.debug(
+                        "subscribing to {} on {} failed; the subscriber retries on reconnect", channel, description, e);
+            }
+        }
     }
 
     @Override
@@ -113,10 +154,12 @@ final class RedisLockSignal implements LockSignal {
         Listener current = listener;
         // `confirmed` is volatile; JedisPubSub's own subscription count is not safe to read here.
         if (current != null && current.confirmed) {
-            try {
-                current.unsubscribe();
-            } catch (RuntimeException ignored) {
-                // The connection is gone already; the subscriber thread ends on its own.
+            synchronized (sending) {
+                try {
+                    current.unsubscribe();
+                } catch (RuntimeException ignored) {
+                    // The connection is gone already; the subscriber thread ends on its own.
+                }
             }
         }
         subscriber.interrupt();
@@ -139,10 +182,10 @@ final class RedisLockSignal implements LockSignal {
                 if (current.confirmed) {
                     backoff = reconnectBackoff();
                 }
-                LOG.log(Level.DEBUG, () -> "lock-release subscriber on " + description + " lost its connection", e);
+                LOG.debug("lock-release subscriber on {} lost its connection", description, e);
             } catch (RuntimeException e) {
                 lastFailure = e;
-                LOG.log(Level.WARNING, () -> "lock-release subscriber on " + description + " failed", e);
+                LOG.warn("lock-release subscriber on {} failed", description, e);
             }
             if (closed) {
                 return;
@@ -167,27 +210,31 @@ final class RedisLockSignal implements LockSignal {
 
         @Override
         public void onSubscribe(String channel, int subscribedChannels) {
-            confirmed = true;
             if (closed) {
                 unsubscribe();
                 return;
             }
-            firstSubscription.countDown();
+            if (CHANNEL.equals(channel)) {
+                confirmed = true;
+                firstSubscription.countDown();
+                // Every prefix's channel again after a reconnect, and those asked for while connecting.
+                String[] known = channels.keySet().toArray(new String[0]);
+                if (known.length > 0) {
+                    synchronized (sending) {
+                        subscribe(known);
+                    }
+                }
+                return;
+            }
+            CountDownLatch latch = channels.get(channel);
+            if (latch != null) {
+                latch.countDown();
+            }
         }
 
         @Override
         public void onMessage(String channel, String key) {
-            Set<Runnable> listening = waiters.get(key);
-            if (listening == null) {
-                return;
-            }
-            for (Runnable onRelease : listening) {
-                try {
-                    onRelease.run();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, () -> "a lock-release listener for " + key + " threw", e);
-                }
-            }
+            deliver(key);
         }
     }
 }

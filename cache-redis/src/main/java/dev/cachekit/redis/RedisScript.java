@@ -9,7 +9,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * A Lua script over one key, sent by its SHA-1 ({@code EVALSHA}) and by its text ({@code EVAL}) only
+ * A Lua script over one key or over keys of one slot, sent by its SHA-1 ({@code EVALSHA}) and by its text ({@code EVAL}) only
  * when the server does not know it yet: after a restart, or on a cluster node that never ran it.
  */
 final class RedisScript {
@@ -36,7 +36,18 @@ final class RedisScript {
      * @return the script's integer result
      */
     long run(UnifiedJedis client, byte[] key, byte[]... args) {
-        List<byte[]> keys = List.of(key);
+        return run(client, List.of(key), args);
+    }
+
+    /**
+     * Runs the script on the node holding {@code keys}, which must share a slot in a cluster.
+     *
+     * @param client the client
+     * @param keys the script's keys
+     * @param args the script's arguments
+     * @return the script's integer result
+     */
+    long run(UnifiedJedis client, List<byte[]> keys, byte[]... args) {
         List<byte[]> argv = List.of(args);
         Object result;
         try {

@@ -64,6 +64,34 @@ final class RedisStore implements Store {
             + " else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end"
             + " return 1 else return 0 end");
 
+    /*
+     * Lock scripts. A fencing token is max(counter + 1, TIME in microseconds), written back without
+     * TTL: a counter lost to eviction or an empty restart starts again above every earlier token as
+     * long as the server's clock does not step back. Lua numbers are doubles, exact up to 2^53
+     * (the year 2255 in microseconds), so tokens are formatted with %.0f, never as 1e+15.
+     * replicate_commands lets a script write after TIME on servers before 5.0; it is a no-op after.
+     */
+    private static final String NEXT_TOKEN = "if redis.replicate_commands then redis.replicate_commands() end"
+            + " local t = redis.call('TIME')"
+            + " local now = tonumber(t[1]) * 1000000 + tonumber(t[2])"
+            + " local current = tonumber(redis.call('GET', KEYS[%d]) or '0')"
+            + " if current == nil then return redis.error_reply('fencing counter is not a number') end"
+            + " local n = math.max(current + 1, now)"
+            + " redis.call('SET', KEYS[%d], string.format('%%.0f', n))"
+            + " return n";
+
+    // KEYS: lock, counter. ARGV: owner, lease in ms. Returns the token, or 0 if the lock is held.
+    private static final RedisScript ACQUIRE_FENCED =
+            new RedisScript("if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end "
+                    + NEXT_TOKEN.formatted(2, 2));
+
+    // KEYS: counter. For a cluster, where the lock and its counter live in different slots.
+    private static final RedisScript NEXT_FENCE = new RedisScript(NEXT_TOKEN.formatted(1, 1));
+
+    // KEYS: lock. ARGV: owner, channel. Deletes, then publishes: no waiter wakes to a held key.
+    private static final RedisScript RELEASE = new RedisScript("if redis.call('GET', KEYS[1]) == ARGV[1] then"
+            + " redis.call('DEL', KEYS[1]) redis.call('PUBLISH', ARGV[2], KEYS[1]) return 1 else return 0 end");
+
     private final UnifiedJedis client;
     private final RedisClusterClient cluster;
     private final String description;
@@ -252,6 +280,38 @@ final class RedisStore implements Store {
     @Override
     public String describe() {
         return description;
+    }
+
+    // ---- locks: one round trip each, standalone; see RedisLockCommands --------------------------
+
+    /** {@code SET NX PX}, and the fencing token in the same script where the keys share a node. */
+    long acquireFenced(String key, String fenceKey, byte[] owner, long leaseMillis) {
+        byte[] raw = bytes(key);
+        byte[] fence = bytes(fenceKey);
+        byte[] lease = Long.toString(leaseMillis).getBytes(StandardCharsets.US_ASCII);
+        if (cluster == null) {
+            return call(() -> ACQUIRE_FENCED.run(client, List.of(raw, fence), owner, lease));
+        }
+        if (!setIfAbsent(key, owner, leaseMillis)) {
+            return 0;
+        }
+        try {
+            return call(() -> NEXT_FENCE.run(client, fence));
+        } catch (RuntimeException e) {
+            try {
+                compareAndDelete(key, owner);
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    /** Compare-and-delete and {@code PUBLISH channel key} in one script. */
+    boolean releaseLock(String key, byte[] owner, String channel) {
+        byte[] raw = bytes(key);
+        byte[] channelBytes = bytes(channel);
+        return call(() -> RELEASE.run(client, raw, owner, channelBytes)) > 0;
     }
 
     /**

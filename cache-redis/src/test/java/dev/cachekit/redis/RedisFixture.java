@@ -10,9 +10,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Reaches the test servers of {@link RedisServers} the way users do, through a URI and the
@@ -99,6 +102,25 @@ final class RedisFixture implements BackendFixture {
     @Override
     public void rawDelete(String key) {
         raw.del(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Deletes every key with a TTL on every master: SCAN, then PTTL, then DEL of those that have one. */
+    @Override
+    public void rawExpireKeysWithTtl() {
+        for (ServerProcess master : masters) {
+            try (Jedis jedis = new Jedis("127.0.0.1", master.port())) {
+                String cursor = ScanParams.SCAN_POINTER_START;
+                do {
+                    ScanResult<String> page = jedis.scan(cursor, new ScanParams().count(1000));
+                    for (String key : page.getResult()) {
+                        if (jedis.pttl(key) > 0) {
+                            jedis.del(key);
+                        }
+                    }
+                    cursor = page.getCursor();
+                } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            }
+        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.cachekit.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.LockSignal;
 import dev.cachekit.tck.ServerProcess;
 import java.time.Duration;
@@ -69,6 +70,41 @@ class RedisLockSignalTest {
             signal.close();
             // close() joins the subscriber thread, which returns only after the server confirmed.
             assertThat(raw.pubsubNumSub(RedisLockSignal.CHANNEL)).containsEntry(RedisLockSignal.CHANNEL, 0L);
+        }
+    }
+
+    @Test
+    @DisplayName("releases under another prefix neither wake this prefix's waiters nor reach its connection")
+    void otherPrefixesDoNotWakeThisOne() throws InterruptedException {
+        String mine = KeyLayout.of("app1:").lock("job");
+        String theirs = KeyLayout.of("app2:").lock("job");
+        String theirLoadLock = KeyLayout.of("app2:").loadLock("job");
+        try (RedisClient publisherClient = RedisClient.create("127.0.0.1", server.port());
+                RedisClient subscriberClient = RedisClient.create("127.0.0.1", server.port());
+                Jedis raw = new Jedis("127.0.0.1", server.port());
+                RedisLockSignal publisher = RedisLockSignal.start(publisherClient, "publisher", Duration.ofSeconds(5));
+                RedisLockSignal subscriber =
+                        RedisLockSignal.start(subscriberClient, "subscriber", Duration.ofSeconds(5))) {
+            AtomicInteger woken = new AtomicInteger();
+            Semaphore released = new Semaphore(0);
+            try (LockSignal.Subscription ignored = subscriber.subscribe(mine, () -> {
+                woken.incrementAndGet();
+                released.release();
+            })) {
+                assertThat(RedisLockSignal.channelOf(mine)).isNotEqualTo(RedisLockSignal.channelOf(theirs));
+                assertThat(raw.pubsubNumSub(RedisLockSignal.channelOf(theirs)))
+                        .as("subscribers of the other prefix's channel")
+                        .containsEntry(RedisLockSignal.channelOf(theirs), 0L);
+                for (int i = 0; i < 50; i++) {
+                    publisher.publish(theirs);
+                    publisher.publish(theirLoadLock);
+                }
+                publisher.publish(mine);
+                // One connection delivers in publish order: once this prefix's release arrived, every
+                // earlier one of the other prefix would have too.
+                assertThat(released.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(woken).hasValue(1);
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.cachekit.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachekit.Cache;
+import dev.cachekit.HeldLock;
 import dev.cachekit.TaggedCache;
 import dev.cachekit.tck.ServerProcess;
 import java.util.List;
@@ -71,7 +72,8 @@ class RoundTripTest {
     }
 
     @Test
-    @DisplayName("the miss path of getOrLoad takes the lock natively: SET NX, INCR, EVALSHA, PUBLISH")
+    @DisplayName("the miss path of getOrLoad locks in one round trip (SET NX PX) and releases in one (EVALSHA),"
+            + " with no fencing counter")
     void getOrLoadMissUsesNativeLock() {
         try (Cache cache = Cache.open("redis://" + server.address());
                 CommandStats stats = CommandStats.snapshot(List.of(server))) {
@@ -81,10 +83,28 @@ class RoundTripTest {
 
             assertThat(cache.getOrLoad("cold", String.class, () -> "v")).isEqualTo("v");
 
-            // Read, lock (SET NX PX), fence INCR, re-read, SET of the value, release (EVALSHA, whose
-            // script's own GET and DEL the server counts too), PUBLISH to wake waiters.
-            assertThat(stats.since())
-                    .isEqualTo(Map.of("get", 3L, "set", 2L, "incr", 1L, "evalsha", 1L, "del", 1L, "publish", 1L));
+            // Read, lock (SET NX PX), re-read, SET of the value, release: one EVALSHA whose script's
+            // own GET, DEL and PUBLISH the server counts too.
+            assertThat(stats.since()).isEqualTo(Map.of("get", 3L, "set", 2L, "evalsha", 1L, "del", 1L, "publish", 1L));
+        }
+    }
+
+    @Test
+    @DisplayName("a named lock is acquired with its fencing token in one script and released in one script")
+    void namedLockIsOneRoundTripEachWay() {
+        try (Cache cache = Cache.open("redis://" + server.address());
+                CommandStats stats = CommandStats.snapshot(List.of(server))) {
+            // Load both scripts once, so the counted runs are the steady state.
+            cache.lock("warm").tryAcquire().orElseThrow().release();
+            stats.since();
+
+            HeldLock held = cache.lock("job").tryAcquire().orElseThrow();
+            // One EVALSHA: SET NX PX, TIME, GET and SET of the counter inside it.
+            assertThat(stats.since()).isEqualTo(Map.of("evalsha", 1L, "set", 2L, "time", 1L, "get", 1L));
+
+            assertThat(held.release()).isTrue();
+            // One EVALSHA: compare (GET), DEL, then PUBLISH on the prefix's channel.
+            assertThat(stats.since()).isEqualTo(Map.of("evalsha", 1L, "get", 1L, "del", 1L, "publish", 1L));
         }
     }
 

@@ -1,0 +1,45 @@
+package dev.cachekit.redis;
+
+import dev.cachekit.spi.LockCommands;
+import java.util.Objects;
+
+/**
+ * Redis locks in one round trip each: acquire is {@code SET NX PX} (fenced: one script that also
+ * advances the counter from the server's {@code TIME}; on a cluster, where the lock and its counter
+ * sit in different slots, a second script on the counter's node), release is one script that
+ * deletes the key and publishes the release on the key's channel, renew is one compare-and-set
+ * script.
+ */
+final class RedisLockCommands implements LockCommands {
+
+    private final RedisStore store;
+
+    RedisLockCommands(RedisStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    @Override
+    public boolean acquire(String key, byte[] owner, long leaseMillis) {
+        return store.setIfAbsent(key, owner, leaseMillis);
+    }
+
+    @Override
+    public long acquireFenced(String key, String fenceKey, byte[] owner, long leaseMillis) {
+        return store.acquireFenced(key, fenceKey, owner, leaseMillis);
+    }
+
+    @Override
+    public boolean release(String key, byte[] owner) {
+        return store.releaseLock(key, owner, RedisLockSignal.channelOf(key));
+    }
+
+    @Override
+    public boolean renew(String key, byte[] owner, long leaseMillis) {
+        return store.compareAndSet(key, owner, owner, leaseMillis);
+    }
+
+    @Override
+    public boolean isFree(String key) {
+        return store.get(key) == null;
+    }
+}
