@@ -4,6 +4,7 @@ import com.hazelcast.client.Client;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.StoreLocker;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -69,7 +70,13 @@ public final class HazelcastBackends {
 
     static Backend.Builder builder(HazelcastInstance instance, String mapName, String description) {
         HazelcastStore store = new HazelcastStore(instance, mapName, description);
-        return Backend.builder(store).signal(new HazelcastLockSignal(store.map(), description));
+        HazelcastLockSignal signal = new HazelcastLockSignal(store.map(), description);
+        // Fencing tokens restart from the cluster's clock, which members and clients keep in step
+        // with the oldest member's, rather than from this process's own.
+        return Backend.builder(store)
+                .signal(signal)
+                .locker(new StoreLocker(
+                        store, signal, () -> instance.getCluster().getClusterTime() * 1_000));
     }
 
     private static String describe(HazelcastInstance instance) {

@@ -6,30 +6,30 @@ import com.hazelcast.map.listener.EntryEvictedListener;
 import com.hazelcast.map.listener.EntryExpiredListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import dev.cachekit.StoreException;
-import dev.cachekit.spi.LockSignal;
+import dev.cachekit.spi.LockWaiters;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Wakes lock waiters when a lock's entry leaves the map: removed by its holder's release, expired
- * at the end of its lease, or evicted. One entry listener (key only, no values) serves every waiter
- * of this backend; it is registered when the first waiter subscribes, so a process that never waits
- * for a lock receives no events, and stays until the backend closes.
+ * at the end of its lease, or evicted. The listener is filtered by key (key only, no values): it is
+ * registered when the first waiter of this process for a key subscribes and removed when the last
+ * one leaves, so a process hears of the locks it waits for and of no others, and a process that
+ * never waits receives no events. Waiters of one process for one key queue in its {@link
+ * dev.cachekit.spi.StoreLocker}, so that is at most one registration per key and process.
  *
  * <p>Hazelcast finds expired entries by background sampling; the waiters' periodic re-check covers
  * an expiry that is noticed late.
  */
-final class HazelcastLockSignal implements LockSignal {
+final class HazelcastLockSignal extends LockWaiters {
 
     private final IMap<String, byte[]> map;
     private final String description;
-    private final Map<String, Set<Runnable>> waiters = new ConcurrentHashMap<>();
-    private final Object registering = new Object();
-    private volatile UUID registration;
+    private final Map<String, UUID> registrations = new ConcurrentHashMap<>();
+    private final AtomicLong events = new AtomicLong();
     private volatile boolean closed;
 
     HazelcastLockSignal(IMap<String, byte[]> map, String description) {
@@ -40,64 +40,56 @@ final class HazelcastLockSignal implements LockSignal {
     /** Wakes this process's waiters at once; waiters elsewhere learn of it from the removal event. */
     @Override
     public void publish(String key) {
-        wake(key);
+        deliver(key);
     }
 
     @Override
-    public Subscription subscribe(String key, Runnable onRelease) {
-        listen();
-        waiters.compute(key, (k, set) -> {
-            Set<Runnable> waiting = set != null ? set : new CopyOnWriteArraySet<>();
-            waiting.add(onRelease);
-            return waiting;
-        });
-        return () -> waiters.computeIfPresent(key, (k, set) -> {
-            set.remove(onRelease);
-            return set.isEmpty() ? null : set;
-        });
+    protected void firstWaiter(String key) {
+        if (closed) {
+            throw new IllegalStateException("the lock signal of " + description + " is closed");
+        }
+        try {
+            // Returns once the members know the listener: a removal after this reaches it.
+            registrations.put(key, map.addEntryListener(new Listener(), key, false));
+        } catch (RuntimeException e) {
+            throw new StoreException(
+                    "registering the lock listener for " + key + " on " + description + " failed: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    @Override
+    protected void lastWaiterLeft(String key) {
+        UUID id = registrations.remove(key);
+        if (id != null) {
+            remove(id);
+        }
     }
 
     @Override
     public void close() {
         closed = true;
-        UUID id;
-        synchronized (registering) {
-            id = registration;
-            registration = null;
+        for (UUID id : registrations.values()) {
+            remove(id);
         }
-        waiters.clear();
-        if (id != null) {
-            try {
-                map.removeEntryListener(id);
-            } catch (IllegalStateException instanceGone) {
-                // The instance is no longer running, and its listener registrations went with it.
-            }
-        }
+        registrations.clear();
     }
 
-    private void listen() {
-        if (registration != null) {
-            return;
-        }
-        synchronized (registering) {
-            if (closed) {
-                throw new IllegalStateException("the lock signal of " + description + " is closed");
-            }
-            if (registration == null) {
-                try {
-                    registration = map.addEntryListener(new Listener(), false);
-                } catch (RuntimeException e) {
-                    throw new StoreException(
-                            "registering the lock listener on " + description + " failed: " + e.getMessage(), e);
-                }
-            }
-        }
+    /** How many entry events reached this process; for tests of the key filter. */
+    long eventsReceived() {
+        return events.get();
     }
 
-    private void wake(String key) {
-        Set<Runnable> waiting = waiters.get(key);
-        if (waiting != null) {
-            waiting.forEach(Runnable::run);
+    private void heard(String key) {
+        events.incrementAndGet();
+        deliver(key);
+    }
+
+    private void remove(UUID id) {
+        try {
+            map.removeEntryListener(id);
+        } catch (IllegalStateException instanceGone) {
+            // The instance is no longer running, and its listener registrations went with it.
         }
     }
 
@@ -107,17 +99,17 @@ final class HazelcastLockSignal implements LockSignal {
                     EntryEvictedListener<String, byte[]> {
         @Override
         public void entryRemoved(EntryEvent<String, byte[]> event) {
-            wake(event.getKey());
+            heard(event.getKey());
         }
 
         @Override
         public void entryExpired(EntryEvent<String, byte[]> event) {
-            wake(event.getKey());
+            heard(event.getKey());
         }
 
         @Override
         public void entryEvicted(EntryEvent<String, byte[]> event) {
-            wake(event.getKey());
+            heard(event.getKey());
         }
     }
 }

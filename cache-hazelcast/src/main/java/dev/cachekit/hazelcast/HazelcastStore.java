@@ -115,6 +115,15 @@ final class HazelcastStore implements Store {
                 () -> map.executeOnKey(key, new CompareAndSetProcessor(expected, value, ttl)));
     }
 
+    /**
+     * Advances a lock's fencing counter on its partition owner ({@link FenceProcessor}).
+     *
+     * @return the token, or {@code null} if the counter holds something that is not a number
+     */
+    Long nextFence(String key) {
+        return call("fencing counter " + key, () -> map.executeOnKey(key, new FenceProcessor()));
+    }
+
     @Override
     public long increment(String key) {
         Long next = call("increment " + key, () -> map.executeOnKey(key, new IncrementProcessor()));

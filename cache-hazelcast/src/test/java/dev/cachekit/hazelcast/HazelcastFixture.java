@@ -54,6 +54,18 @@ final class HazelcastFixture implements BackendFixture, AutoCloseable {
         started().cluster.map().delete(key);
     }
 
+    /** Deletes every entry whose entry view carries a TTL, as if all had expired at once. */
+    @Override
+    public void rawExpireKeysWithTtl() {
+        var map = started().cluster.map();
+        for (String key : map.keySet()) {
+            var view = map.getEntryView(key);
+            if (view != null && view.getTtl() > 0 && view.getTtl() != Long.MAX_VALUE) {
+                map.delete(key);
+            }
+        }
+    }
+
     @Override
     public void reset() {
         started().cluster.map().clear();

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.LockSignal;
 import dev.cachekit.spi.Store;
 import java.util.concurrent.CountDownLatch;
@@ -107,5 +108,27 @@ class HazelcastLockSignalTest {
             signal.publish("lock:d");
         }
         assertThat(woken).hasValue(1);
+    }
+
+    @Test
+    @DisplayName("the listener is filtered by key: removals of other keys (another prefix's locks) never reach"
+            + " this process")
+    void otherKeysDoNotReachThisProcess() throws InterruptedException {
+        String mine = KeyLayout.of("app1:").lock("job");
+        holder.set(mine, TOKEN, Store.NO_EXPIRY);
+        for (int i = 0; i < 50; i++) {
+            holder.set(KeyLayout.of("app2:").lock("job" + i), TOKEN, Store.NO_EXPIRY);
+        }
+        CountDownLatch released = new CountDownLatch(1);
+        try (LockSignal.Subscription ignored = signal.subscribe(mine, released::countDown)) {
+            for (int i = 0; i < 50; i++) {
+                holder.delete(KeyLayout.of("app2:").lock("job" + i));
+            }
+            holder.delete(mine);
+            assertThat(released.await(30, TimeUnit.SECONDS)).isTrue();
+            // Give any unfiltered event time to arrive: a filtered listener never gets one.
+            Thread.sleep(500);
+            assertThat(signal.eventsReceived()).isEqualTo(1);
+        }
     }
 }
