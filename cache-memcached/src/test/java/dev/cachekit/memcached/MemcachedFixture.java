@@ -2,12 +2,21 @@ package dev.cachekit.memcached;
 
 import dev.cachekit.internal.Providers;
 import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.Store;
+import dev.cachekit.spi.StoreLocker;
 import dev.cachekit.tck.BackendFixture;
 import dev.cachekit.tck.ServerProcess;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -89,6 +98,58 @@ final class MemcachedFixture implements BackendFixture {
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("raw delete of " + key + " failed", e);
         }
+    }
+
+    /**
+     * Deletes every item that has an expiry, on every server: {@code lru_crawler metadump all} lists
+     * the items with their {@code exp} ({@code -1} for none), then a {@code delete} per item.
+     */
+    @Override
+    public void rawExpireKeysWithTtl() {
+        for (ServerProcess server : servers) {
+            try (Socket socket = new Socket("127.0.0.1", server.port())) {
+                socket.setSoTimeout((int) TIMEOUT.toMillis() * 10);
+                OutputStream out = socket.getOutputStream();
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                out.write("lru_crawler metadump all\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                List<String> expiring = new ArrayList<>();
+                for (String line = in.readLine(); line != null && !line.equals("END"); line = in.readLine()) {
+                    if (line.startsWith("ERROR") || line.startsWith("CLIENT_ERROR") || line.startsWith("BUSY")) {
+                        throw new IllegalStateException(server + " refused lru_crawler metadump: " + line);
+                    }
+                    String key = null;
+                    String exp = null;
+                    for (String field : line.split(" ")) {
+                        if (field.startsWith("key=")) {
+                            key = field.substring(4);
+                        } else if (field.startsWith("exp=")) {
+                            exp = field.substring(4);
+                        }
+                    }
+                    if (key != null && exp != null && !exp.equals("-1")) {
+                        expiring.add(URLDecoder.decode(key, StandardCharsets.UTF_8));
+                    }
+                }
+                for (String key : expiring) {
+                    out.write(("delete " + key + "\r\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    in.readLine();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not expire the items of " + server, e);
+            }
+        }
+    }
+
+    /** memcached's locker is the default one over its store: routed through the wrapper as it is. */
+    @Override
+    public Backend lockerOverStore(Backend opened, Store store) {
+        return Backend.builder(store)
+                .locker(new StoreLocker(store))
+                .closeWith(opened)
+                .build();
     }
 
     @Override
