@@ -297,31 +297,23 @@ class LockTest {
         @Test
         @DisplayName("renewals run on a thread of their own, not the touch thread")
         void renewalsHaveTheirOwnThread() throws Exception {
-            cache = Cache.open("memory:");
-            java.util.concurrent.CountDownLatch blockTouches = new java.util.concurrent.CountDownLatch(1);
-            // A blocked touch executor must not delay renewals.
-            try (Cache blocked = Cache.builder()
-                    .uri("memory:")
-                    .touchExecutor(r -> {
-                        try {
-                            blockTouches.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    })
-                    .build()) {
-                try (HeldLock held = blocked.lock("job")
-                        .withLease(Duration.ofMillis(300))
-                        .withWatchdog(true)
-                        .tryAcquire()
-                        .orElseThrow()) {
-                    Thread.sleep(1000);
-                    assertThat(held.isHeld()).isTrue();
-                    assertThat(blocked.lock("job").tryAcquire()).isEmpty();
-                }
-            } finally {
-                blockTouches.countDown();
-            }
+            MemorySpace shared = MemorySpace.createPrivate();
+            cache = Cache.builder()
+                    .backend(dev.cachekit.spi.Backend.of(new MemoryStore(shared)))
+                    .build();
+            java.util.concurrent.CompletableFuture<String> renewalThread =
+                    new java.util.concurrent.CompletableFuture<>();
+            cache.lock("job")
+                    .withLease(Duration.ofMillis(300))
+                    .withWatchdog(true)
+                    .onLost(() -> renewalThread.complete(Thread.currentThread().getName()))
+                    .tryAcquire()
+                    .orElseThrow();
+            new MemoryStore(shared)
+                    .delete(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).lock("job"));
+            // The touch thread is "cachekit-<store>"; renewals have "cachekit-renewals-<store>".
+            assertThat(renewalThread.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .startsWith("cachekit-renewals-");
         }
 
         @Test
