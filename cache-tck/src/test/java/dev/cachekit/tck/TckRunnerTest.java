@@ -36,7 +36,9 @@ class TckRunnerTest {
                 .contains("cachekit TCK against memory://tck-")
                 .containsPattern("StoreContract: +\\d+ tests: \\d+ passed, 0 failed, 0 skipped")
                 .containsPattern("TaggerContract: +\\d+ tests: \\d+ passed, 0 failed, 0 skipped")
-                .containsPattern("LockerContract: +\\d+ tests: \\d+ passed, 0 failed, 0 skipped")
+                // A URI fixture can neither expire keys nor wrap its locker's store: two lock tests skip.
+                .containsPattern("LockerContract: +\\d+ tests: \\d+ passed, 0 failed, 2 skipped")
+                .contains("capability missing: the fixture cannot expire keys with a TTL")
                 .containsPattern("CacheContract: +\\d+ tests: \\d+ passed, 0 failed, 2 skipped")
                 .contains("skipped  Bad input > the longest key the store accepts works")
                 .contains("capability missing: the store takes keys of any length")
