@@ -37,6 +37,7 @@ final class EmbeddedMember {
         Config config = new Config();
         config.setClusterName(cluster);
         config.setProperty("hazelcast.phone.home.enabled", "false");
+        HazelcastProvider.logThroughSlf4j(config::setProperty);
         // TCP/IP join with a known list needs no long wait for other members to show up.
         config.setProperty("hazelcast.wait.seconds.before.join", "1");
         // Expired entries are found by a background task; every second (Hazelcast's default is 5)

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
 /**
@@ -38,6 +39,9 @@ public final class HazelcastProvider implements CacheProvider {
 
     /** How long a client tries to reach the cluster when the URI gives no {@code connectTimeout}. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    /** Hazelcast's system property (and configuration property) that picks its logging. */
+    static final String LOGGING_TYPE = "hazelcast.logging.type";
 
     private static final String EMBEDDED = "embedded";
 
@@ -117,6 +121,7 @@ public final class HazelcastProvider implements CacheProvider {
         ClientConfig config = new ClientConfig();
         config.setClusterName(cluster);
         config.setProperty("hazelcast.phone.home.enabled", "false");
+        logThroughSlf4j(config::setProperty);
         config.getNetworkConfig()
                 .setAddresses(addresses.stream().map(HostPort::toString).toList());
         config.getNetworkConfig().setConnectionTimeout((int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()));
@@ -124,6 +129,17 @@ public final class HazelcastProvider implements CacheProvider {
                 .getConnectionRetryConfig()
                 .setClusterConnectTimeoutMillis(connectTimeout.toMillis());
         return config;
+    }
+
+    /**
+     * Members and clients this provider starts log through SLF4J, like cachekit itself, unless the
+     * application chose Hazelcast's logging with the system property {@value #LOGGING_TYPE}. Set on
+     * the instance's configuration only: nothing JVM-wide.
+     */
+    static void logThroughSlf4j(BiConsumer<String, String> setProperty) {
+        if (System.getProperty(LOGGING_TYPE) == null) {
+            setProperty.accept(LOGGING_TYPE, "slf4j");
+        }
     }
 
     private static Backend ownedBackend(HazelcastInstance instance, String map, String description) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.spy.memcached.ConnectionFactory;
 import net.spy.memcached.ConnectionFactoryBuilder;
 import net.spy.memcached.DefaultHashAlgorithm;
@@ -23,6 +24,8 @@ import net.spy.memcached.FailureMode;
 import net.spy.memcached.MemcachedClient;
 import net.spy.memcached.auth.AuthDescriptor;
 import net.spy.memcached.auth.PlainCallbackHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens the memcached backend: {@code memcached://[user:password@]host:port[,host:port...][?options]}.
@@ -60,7 +63,15 @@ public final class MemcachedProvider implements CacheProvider {
     /** Default for the {@code maxReconnectDelay} option. */
     public static final Duration DEFAULT_MAX_RECONNECT_DELAY = Duration.ofSeconds(30);
 
-    private static final String LOGGER_PROPERTY = "net.spy.log.LoggerImpl";
+    /** spymemcached's choice of logger; this provider reads it and never sets it. */
+    static final String CLIENT_LOGGER_PROPERTY = "net.spy.log.LoggerImpl";
+
+    /** spymemcached's own adapter to SLF4J, the value that routes its log with cachekit's. */
+    static final String CLIENT_SLF4J_LOGGER = "net.spy.memcached.compat.log.SLF4JLogger";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MemcachedProvider.class);
+
+    private static final AtomicBoolean CLIENT_LOGGING_EXPLAINED = new AtomicBoolean();
 
     /** Creates the provider; called by {@link java.util.ServiceLoader}. */
     public MemcachedProvider() {}
@@ -115,7 +126,7 @@ public final class MemcachedProvider implements CacheProvider {
      */
     static ConnectionFactory connectionFactory(
             int servers, Duration timeout, Duration maxReconnectDelay, Optional<AuthDescriptor> auth) {
-        routeClientLogging();
+        explainClientLogging();
         ConnectionFactoryBuilder factory = new ConnectionFactoryBuilder()
                 .setProtocol(ConnectionFactoryBuilder.Protocol.BINARY)
                 .setFailureMode(FailureMode.Cancel)
@@ -131,13 +142,17 @@ public final class MemcachedProvider implements CacheProvider {
     }
 
     /**
-     * spymemcached prints to standard error unless told otherwise; send it to JDK logging, which
-     * applications route where they like (for example with SLF4J's jul-to-slf4j bridge). An
-     * explicit choice of the application wins.
+     * spymemcached picks its logger from a JVM-wide system property, read once, and otherwise prints
+     * to standard error. A library must not set JVM-wide state, so the application chooses (one
+     * {@code -D} flag); this says how, once per JVM, where the application's own logging shows it.
      */
-    private static void routeClientLogging() {
-        if (System.getProperty(LOGGER_PROPERTY) == null) {
-            System.setProperty(LOGGER_PROPERTY, "net.spy.memcached.compat.log.SunLogger");
+    private static void explainClientLogging() {
+        if (System.getProperty(CLIENT_LOGGER_PROPERTY) == null && CLIENT_LOGGING_EXPLAINED.compareAndSet(false, true)) {
+            LOG.info(
+                    "spymemcached writes its own log lines to standard error; start the JVM with -D{}={} to"
+                            + " send them through SLF4J",
+                    CLIENT_LOGGER_PROPERTY,
+                    CLIENT_SLF4J_LOGGER);
         }
     }
 
