@@ -24,8 +24,8 @@ final class Scenario {
     static final String KEY = "user:1";
     static final String[] TAGS = {"users", "user:1"};
 
-    /** What one worker saw. */
-    record WorkerOutcome(int worker, User user, long askedAtNanos, long gotAtNanos) {
+    /** What one worker saw; {@code loaded} if its own call loaded the value from the database. */
+    record WorkerOutcome(int worker, User user, boolean loaded, long askedAtNanos, long gotAtNanos) {
         Duration waited() {
             return Duration.ofNanos(gotAtNanos - askedAtNanos);
         }
@@ -35,7 +35,29 @@ final class Scenario {
     record Round(String title, int databaseLoads, long startNanos, List<WorkerOutcome> outcomes) {
 
         boolean everyWorkerGotUser1() {
-            return outcomes.stream().allMatch(o -> o.user() != null && o.user().id() == 1);
+            return workersWithUser1() == outcomes.size();
+        }
+
+        long workersWithUser1() {
+            return outcomes.stream()
+                    .filter(o -> o.user() != null && o.user().id() == 1)
+                    .count();
+        }
+
+        /** The contrast the example is about: the callers, the loads, and the loads without the lock. */
+        String loads() {
+            return loads(outcomes.size(), databaseLoads);
+        }
+
+        static String loads(int callers, int loads) {
+            String text = callers
+                    + (callers == 1 ? " caller, " : " callers, ")
+                    + loads
+                    + (loads == 1 ? " database load" : " database loads");
+            if (loads == 0) {
+                text += " in this process: the value came from another process's load";
+            }
+            return text + "; without the lock: up to " + callers;
         }
 
         Duration timeToFirstValue() {
@@ -69,16 +91,18 @@ final class Scenario {
     private final int workers;
     private final SlowDatabase database;
     private final PrintStream out;
+    private final boolean verbose;
 
-    Scenario(String uri, int workers, Duration loadTime, PrintStream out) {
+    Scenario(String uri, int workers, Duration loadTime, PrintStream out, boolean verbose) {
         this.uri = uri;
         this.workers = workers;
         this.database = new SlowDatabase(loadTime);
         this.out = out;
+        this.verbose = verbose;
     }
 
     Result run() throws InterruptedException {
-        Timeline timeline = new Timeline(out);
+        Timeline timeline = new Timeline(out, verbose);
         try (Cache cache = Cache.builder()
                 .uri(uri)
                 .codec(KryoCodec.builder().allowClass(User.class).build())
@@ -110,12 +134,17 @@ final class Scenario {
                 Timeline.actAs(worker);
                 go.await();
                 long asked = System.nanoTime();
-                timeline.say("asks for " + KEY);
+                if (timeline.verbose()) {
+                    timeline.say("asks for " + KEY);
+                }
+                Timeline.startCall();
                 User user = users.getOrLoad(KEY, User.class, () -> database.findUser(1));
                 long got = System.nanoTime();
-                timeline.say("done: " + user + " after "
-                        + Duration.ofNanos(got - asked).toMillis() + " ms");
-                return new WorkerOutcome(worker, user, asked, got);
+                if (timeline.verbose()) {
+                    timeline.say("done: " + user + " after "
+                            + Duration.ofNanos(got - asked).toMillis() + " ms");
+                }
+                return new WorkerOutcome(worker, user, Timeline.loadedByThisCall(), asked, got);
             }));
         }
         timeline.startRound();
@@ -132,11 +161,27 @@ final class Scenario {
             pool.shutdownNow();
         }
         Round round = new Round(title, database.loads() - loadsBefore, start, outcomes);
+        List<WorkerOutcome> others = outcomes.stream().filter(o -> !o.loaded()).toList();
+        if (!others.isEmpty()) {
+            long last =
+                    others.stream().mapToLong(WorkerOutcome::gotAtNanos).max().orElse(start);
+            Integer loader = timeline.loader();
+            String source = round.databaseLoads() == 0
+                    ? "the value came from another process's load"
+                    : loader != null && round.databaseLoads() == 1
+                            ? "from worker " + loader + "'s load"
+                            : "from this process's loads";
+            out.printf(
+                    "  %6d ms  %s got user:1 without loading it: %s%n",
+                    timeline.sinceStartMillis(last),
+                    others.size() == 1 ? "1 worker" : others.size() + " workers",
+                    source);
+        }
         out.printf(
-                "Summary: database loads %d, workers with user 1 %d of %d, time to first value %d ms,"
-                        + " wait median %d ms, max %d ms, backend %s%n",
-                round.databaseLoads(),
-                outcomes.stream().filter(o -> o.user() != null).count(),
+                "Summary: %s. %d of %d workers got user 1; first value after %d ms, wait median %d ms,"
+                        + " max %d ms; backend %s%n",
+                round.loads(),
+                round.workersWithUser1(),
                 workers,
                 round.timeToFirstValue().toMillis(),
                 round.medianWait().toMillis(),

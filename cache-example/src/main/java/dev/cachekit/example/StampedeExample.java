@@ -4,9 +4,6 @@ import dev.cachekit.CacheException;
 import dev.cachekit.spi.UriOptions;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Runs the stampede scenario from the command line. {@code --help} lists the options.
@@ -21,7 +18,7 @@ public final class StampedeExample {
 
     private static final String USAGE = String.join(
             System.lineSeparator(),
-            "Usage: stampede-example [--uri URI] [--workers N] [--load-time DURATION]",
+            "Usage: stampede-example [--uri URI] [--workers N] [--load-time DURATION] [--verbose]",
             "",
             "Runs the cache-stampede scenario: N workers ask at once for user 1, tagged",
             "'users' and 'user:1'. One takes the key's lock and loads it from a slow database;",
@@ -35,14 +32,12 @@ public final class StampedeExample {
             "  --workers N           how many workers ask at once (default 10, 1 to 1000)",
             "  --load-time DURATION  how long the database takes per load (default 1s;",
             "                        e.g. 250ms, 2s)",
+            "  --verbose             print every step of every worker (default: the steps that",
+            "                        tell the story)",
             "  --help                print this help and exit");
 
-    /**
-     * The clients' own INFO logs (a Hazelcast member's start-up, spymemcached's connections) would
-     * bury the timeline; kept in fields because java.util.logging holds loggers weakly.
-     */
-    private static final List<Logger> QUIETED =
-            List.of(Logger.getLogger("com.hazelcast"), Logger.getLogger("net.spy.memcached"));
+    /** spymemcached's choice of logger: JVM-wide, so the application makes it, not the provider. */
+    private static final String SPYMEMCACHED_LOGGER = "net.spy.log.LoggerImpl";
 
     private StampedeExample() {}
 
@@ -52,7 +47,11 @@ public final class StampedeExample {
      * @param args the command-line options
      */
     public static void main(String[] args) {
-        QUIETED.forEach(logger -> logger.setLevel(Level.WARNING));
+        // The one line an application adds so spymemcached logs through SLF4J like the rest (the
+        // binding here is slf4j-simple, configured by simplelogger.properties).
+        if (System.getProperty(SPYMEMCACHED_LOGGER) == null) {
+            System.setProperty(SPYMEMCACHED_LOGGER, "net.spy.memcached.compat.log.SLF4JLogger");
+        }
         System.exit(run(args, System.out, System.err));
     }
 
@@ -60,6 +59,7 @@ public final class StampedeExample {
         String uri = DEFAULT_URI;
         int workers = 10;
         Duration loadTime = Duration.ofSeconds(1);
+        boolean verbose = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
@@ -71,6 +71,7 @@ public final class StampedeExample {
                     case "--uri" -> uri = value(args, ++i, arg);
                     case "--workers" -> workers = workers(value(args, ++i, arg));
                     case "--load-time" -> loadTime = loadTime(value(args, ++i, arg));
+                    case "--verbose", "-v" -> verbose = true;
                     default -> throw new UsageException("unknown option '" + arg + "'");
                 }
             }
@@ -83,12 +84,17 @@ public final class StampedeExample {
                 "cachekit stampede example: %d workers, database load %d ms, backend %s%n%n",
                 workers, loadTime.toMillis(), uri);
         try {
-            Scenario.Result result = new Scenario(uri, workers, loadTime, out).run();
+            Scenario.Result result = new Scenario(uri, workers, loadTime, out, verbose).run();
+            Scenario.Round first = result.rounds().get(0);
+            Scenario.Round second = result.rounds().get(1);
             out.println();
             out.printf(
-                    "Database loads: %d in round 1, %d after the flush (backend %s).%n",
-                    result.rounds().get(0).databaseLoads(),
-                    result.rounds().get(1).databaseLoads(),
+                    "In all: %s (round 1: %d, after the flush: %d). Backend %s.%n",
+                    Scenario.Round.loads(
+                            first.outcomes().size() + second.outcomes().size(),
+                            first.databaseLoads() + second.databaseLoads()),
+                    first.databaseLoads(),
+                    second.databaseLoads(),
                     result.backend());
             return 0;
         } catch (CacheException e) {

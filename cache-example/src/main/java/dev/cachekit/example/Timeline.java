@@ -1,78 +1,150 @@
 package dev.cachekit.example;
 
 import dev.cachekit.CacheListener;
+import dev.cachekit.StoreException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.SortedSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Prints what each worker does, with milliseconds since the round started, in the spirit of the
+ * Prints what the workers do, with milliseconds since the round started, in the spirit of the
  * original program's log. Hears the cache through {@link CacheListener}; the worker number comes
  * from the worker's thread.
+ *
+ * <p>Compact (the default) prints the lines that tell the story: who took the lock and loaded, the
+ * first worker that found the lock held by another process, failures. Verbose prints every event of
+ * every worker.
  */
 final class Timeline implements CacheListener {
 
     private static final ThreadLocal<Integer> WORKER = new ThreadLocal<>();
+    private static final ThreadLocal<Boolean> LOADED = ThreadLocal.withInitial(() -> false);
 
     private final PrintStream out;
+    private final boolean verbose;
+    private final AtomicBoolean toldWaitingForOtherProcess = new AtomicBoolean();
     private volatile long roundStartNanos = System.nanoTime();
+    private volatile Integer loader;
 
-    Timeline(PrintStream out) {
+    Timeline(PrintStream out, boolean verbose) {
         this.out = out;
+        this.verbose = verbose;
     }
 
+    /** Marks the calling thread as worker {@code worker}. */
     static void actAs(int worker) {
         WORKER.set(worker);
     }
 
+    /** Forgets, for the calling thread, whether its last call loaded the value. */
+    static void startCall() {
+        LOADED.set(false);
+    }
+
+    /** Whether the calling thread's call since {@link #startCall} loaded the value itself. */
+    static boolean loadedByThisCall() {
+        return LOADED.get();
+    }
+
     void startRound() {
         roundStartNanos = System.nanoTime();
+        toldWaitingForOtherProcess.set(false);
+        loader = null;
+    }
+
+    /** The worker of this process that loaded the value in this round, or {@code null}. */
+    Integer loader() {
+        return loader;
     }
 
     long sinceStartMillis(long nanos) {
         return Duration.ofNanos(nanos - roundStartNanos).toMillis();
     }
 
+    boolean verbose() {
+        return verbose;
+    }
+
+    /** Prints a line for the calling worker, stamped now. */
     void say(String what) {
         Integer worker = WORKER.get();
-        String who = worker == null ? "" : String.format("worker %2d  ", worker);
+        say(worker == null ? "" : String.format("worker %2d  ", worker), what);
+    }
+
+    /** Prints a line for {@code who} (already padded), stamped now. */
+    void say(String who, String what) {
         synchronized (out) {
             // Stamped inside the lock so the printed times never run backwards.
             out.printf("  %6d ms  %s%s%n", sinceStartMillis(System.nanoTime()), who, what);
         }
     }
 
+    private void detail(String what) {
+        if (verbose) {
+            say(what);
+        }
+    }
+
     @Override
     public void read(String key, ReadResult result, Duration took) {
-        say(result == ReadResult.MISS ? "cache miss for " + key : "read " + key + " from the cache");
+        detail(
+                switch (result) {
+                    case MISS -> "cache miss for " + key;
+                    case HIT -> "read " + key + " from the cache";
+                    case CACHED_NULL -> "read a cached null for " + key;
+                });
     }
 
     @Override
     public void joinedLoad(String key) {
-        say("waiting for another worker in this process, which is loading " + key);
+        detail("waiting for another worker of this process, which is getting " + key);
     }
 
     @Override
     public void lockAcquired(String key) {
-        say("got the lock for " + key + ", loading it from the database");
+        loader = WORKER.get();
+        say("cache miss; got the lock for " + key + ", loading it from the database");
     }
 
     @Override
     public void waitingForHolder(String key) {
-        say("waiting for the lock holder (another process) to set " + key);
+        if (verbose || toldWaitingForOtherProcess.compareAndSet(false, true)) {
+            say("cache miss; another process holds the lock for " + key + ", waiting for its value");
+        }
+    }
+
+    @Override
+    public void waited(String key, Duration waited, boolean gotValue) {
+        detail("waited " + waited.toMillis() + " ms for another caller's load, "
+                + (gotValue ? "got its value" : "it ended without a value"));
     }
 
     @Override
     public void loaded(String key, Duration took) {
+        LOADED.set(true);
         say("loaded " + key + " from the database in " + took.toMillis() + " ms");
     }
 
     @Override
     public void stored(String key) {
-        say("set the cache for " + key);
+        detail("set the cache for " + key);
     }
 
     @Override
     public void loadFailed(String key, Throwable failure) {
         say("loading " + key + " failed: " + failure);
+    }
+
+    @Override
+    public void flushed(SortedSet<String> tags, Duration took) {
+        if (verbose) {
+            say("", "flushed " + String.join(", ", tags) + " in " + took.toMillis() + " ms");
+        }
+    }
+
+    @Override
+    public void storeError(String operation, String key, StoreException error) {
+        say("the store failed (" + operation + (key == null ? "" : " " + key) + "): " + error.getMessage());
     }
 }

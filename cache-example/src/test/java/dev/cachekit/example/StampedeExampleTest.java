@@ -23,13 +23,16 @@ class StampedeExampleTest {
     @DisplayName("on the embedded default: one load per round, every worker gets user 1, the flush forces one new load")
     void scenarioOnEmbeddedDefault() throws Exception {
         Scenario.Result result =
-                new Scenario(StampedeExample.DEFAULT_URI, 10, Duration.ofMillis(300), print(out)).run();
+                new Scenario(StampedeExample.DEFAULT_URI, 10, Duration.ofMillis(300), print(out), false).run();
 
         assertThat(result.rounds()).hasSize(2);
         Scenario.Round first = result.rounds().get(0);
         Scenario.Round second = result.rounds().get(1);
         assertThat(first.databaseLoads()).isEqualTo(1);
         assertThat(first.outcomes()).hasSize(10);
+        assertThat(first.outcomes().stream().filter(Scenario.WorkerOutcome::loaded))
+                .as("the one worker that loaded")
+                .hasSize(1);
         assertThat(first.everyWorkerGotUser1()).isTrue();
         assertThat(second.databaseLoads())
                 .as("the flush forces exactly one new load")
@@ -40,7 +43,7 @@ class StampedeExampleTest {
     }
 
     @Test
-    @DisplayName("the command line prints a timeline and a summary and exits 0")
+    @DisplayName("the command line prints a compact timeline, a summary contrasting loads with callers, and exits 0")
     void commandLine() {
         int code = StampedeExample.run(
                 new String[] {"--uri", "memory:", "--workers", "4", "--load-time", "50ms"}, print(out), print(err));
@@ -48,9 +51,42 @@ class StampedeExampleTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(code).isZero();
         assertThat(text)
-                .contains("got the lock for user:1, loading it from the database")
-                .contains("Summary: database loads 1, workers with user 1 4 of 4")
-                .contains("Database loads: 1 in round 1, 1 after the flush (backend memory:).");
+                .contains("cache miss; got the lock for user:1, loading it from the database")
+                .contains("loaded user:1 from the database in ")
+                .containsPattern("3 workers got user:1 without loading it: from worker \\d+'s load")
+                .contains("Summary: 4 callers, 1 database load; without the lock: up to 4. 4 of 4 workers got user 1")
+                .contains("In all: 8 callers, 2 database loads; without the lock: up to 8 (round 1: 1, after the"
+                        + " flush: 1). Backend memory:.")
+                .doesNotContain("asks for user:1", "cache miss for user:1");
+        assertThat(text.lines().filter(line -> line.contains(" ms  ")))
+                .as("two lines per round from the loader, one for the others")
+                .hasSize(6);
+    }
+
+    @Test
+    @DisplayName("--verbose prints every step of every worker")
+    void verbose() {
+        int code = StampedeExample.run(
+                new String[] {"--uri", "memory:", "--workers", "4", "--load-time", "50ms", "--verbose"},
+                print(out),
+                print(err));
+
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(code).isZero();
+        assertThat(text.lines().filter(line -> line.contains("asks for user:1")))
+                .hasSize(8);
+        assertThat(text.lines().filter(line -> line.contains("done: User[id=1")))
+                .hasSize(8);
+        assertThat(text).contains("cache miss for user:1", "set the cache for user:1");
+    }
+
+    @Test
+    @DisplayName("the summary says where the value came from when this process loaded nothing")
+    void loadedElsewhere() {
+        assertThat(Scenario.Round.loads(10, 0))
+                .isEqualTo("10 callers, 0 database loads in this process: the value came from another"
+                        + " process's load; without the lock: up to 10");
+        assertThat(Scenario.Round.loads(10, 1)).isEqualTo("10 callers, 1 database load; without the lock: up to 10");
     }
 
     @Test
