@@ -138,6 +138,7 @@ public final class KryoCodec implements Codec {
         }
 
         @Override
+        @SuppressWarnings("rawtypes") // Kryo's signature
         public Registration registerImplicit(Class type) {
             if (!allowList.allows(type.getName())) {
                 throw new KryoException(new NotAllowedException(type.getName()));

@@ -33,7 +33,7 @@ class KryoCodecTest {
         KryoCodec codec = KryoCodec.create();
         Map<String, Integer> map = new HashMap<>(Map.of("a", 1));
 
-        assertThat(codec.decode(codec.encode(map), Map.class)).isEqualTo(map);
+        assertThat((Object) codec.decode(codec.encode(map), Map.class)).isEqualTo(map);
         assertThat(codec.decode(codec.encode(7), int.class)).isEqualTo(7);
         assertThat(codec.decode(codec.encode(new byte[] {1, 2}), byte[].class)).containsExactly(1, 2);
     }
