@@ -91,7 +91,7 @@ public interface Locker {
      *
      * @param key the lock's store key
      * @param lease how long the lock is held unless renewed or released
-     * @param timeout the longest time to wait; {@link LockWaiters#FOREVER} waits without bound
+     * @param timeout the longest time to wait; {@link dev.cachekit.Cache#FOREVER} waits without bound
      * @return the lease, or empty if the lock was not acquired within {@code timeout}
      * @throws InterruptedException if the thread is interrupted while waiting
      */
@@ -106,7 +106,7 @@ public interface Locker {
      * @param key the lock's store key
      * @param fenceKey the store key of the lock's fencing counter
      * @param lease how long the lock is held unless renewed or released
-     * @param timeout the longest time to wait; {@link LockWaiters#FOREVER} waits without bound
+     * @param timeout the longest time to wait; {@link dev.cachekit.Cache#FOREVER} waits without bound
      * @return the lease, or empty if the lock was not acquired within {@code timeout}
      * @throws InterruptedException if the thread is interrupted while waiting
      */
