@@ -1,5 +1,6 @@
 package dev.cachekit.codec;
 
+import dev.cachekit.internal.Printable;
 import java.util.Set;
 
 /**
@@ -36,7 +37,32 @@ final class ClassAllowList {
             "java.util.UUID",
             "java.util.Date",
             "java.util.Optional",
-            "java.util.Locale");
+            "java.util.Locale",
+            // HashMap and HashSet check their table size against Map.Entry[] when Java
+            // serialization reads them.
+            "java.util.Map$Entry",
+            // The JDK's immutable and unmodifiable collections; Java serialization writes the
+            // immutable ones as CollSer.
+            "java.util.CollSer",
+            "java.util.ImmutableCollections$List12",
+            "java.util.ImmutableCollections$ListN",
+            "java.util.ImmutableCollections$SubList",
+            "java.util.ImmutableCollections$Set12",
+            "java.util.ImmutableCollections$SetN",
+            "java.util.ImmutableCollections$Map1",
+            "java.util.ImmutableCollections$MapN",
+            "java.util.Arrays$ArrayList",
+            "java.util.Collections$UnmodifiableCollection",
+            "java.util.Collections$UnmodifiableList",
+            "java.util.Collections$UnmodifiableRandomAccessList",
+            "java.util.Collections$UnmodifiableSet",
+            "java.util.Collections$UnmodifiableMap",
+            "java.util.Collections$EmptyList",
+            "java.util.Collections$EmptySet",
+            "java.util.Collections$EmptyMap",
+            "java.util.Collections$SingletonList",
+            "java.util.Collections$SingletonSet",
+            "java.util.Collections$SingletonMap");
 
     /** Packages whose classes are plain values. */
     static final Set<String> DEFAULT_PACKAGES = Set.of("java.time.");
@@ -77,16 +103,36 @@ final class ClassAllowList {
         return null;
     }
 
+    /**
+     * Why a class was refused and the builder call that allows it, as code that compiles whatever
+     * the class's visibility. A name that is no Java class name (hostile bytes) gets no advice.
+     */
     static String adviceFor(String className, String codecName) {
-        int dot = className.lastIndexOf('.');
-        String pkg = dot > 0 ? className.substring(0, dot + 1) : className;
-        return "class " + className + " is not on the " + codecName + " codec's allow-list; allow it with "
-                + (codecName.equals("kryo") ? "KryoCodec" : "JdkCodec") + ".builder().allowClass(" + simple(className)
-                + ".class) or .allowPackage(\"" + pkg + "\")";
+        String name = componentName(className);
+        if (name == null || !isBinaryName(name)) {
+            return "the entry names " + Printable.quote(className) + ", which is not a class on the " + codecName
+                    + " codec's allow-list";
+        }
+        int dot = name.lastIndexOf('.');
+        String builder = (codecName.equals("kryo") ? "KryoCodec" : "JdkCodec") + ".builder()";
+        String advice = "class " + name + " is not on the " + codecName + " codec's allow-list; allow it with "
+                + builder + ".allowClass(\"" + name + "\")";
+        return dot > 0 ? advice + " or .allowPackage(\"" + name.substring(0, dot + 1) + "\")" : advice;
     }
 
-    private static String simple(String className) {
-        int dot = className.lastIndexOf('.');
-        return (dot >= 0 ? className.substring(dot + 1) : className).replace('$', '.');
+    private static boolean isBinaryName(String name) {
+        if (name.isEmpty() || name.length() > 1000) {
+            return false;
+        }
+        for (String part : name.split("\\.", -1)) {
+            if (part.isEmpty() || !Character.isJavaIdentifierStart(part.codePointAt(0))) {
+                return false;
+            }
+            if (!part.codePoints().allMatch(Character::isJavaIdentifierPart)
+                    || part.codePoints().anyMatch(Character::isIdentifierIgnorable)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 package dev.cachekit.codec;
 
 import dev.cachekit.CodecException;
+import dev.cachekit.internal.Printable;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,12 +11,15 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * Java serialization, for values that are {@link java.io.Serializable} and nothing else. Guarded
  * by the same kind of class allow-list as {@link KryoCodec}: a class outside it is refused before it
- * is loaded, and an {@link ObjectInputFilter} limits depth, array sizes and references.
+ * is loaded, and an {@link ObjectInputFilter} applies the decoding limits of {@link
+ * AllowListBuilder} (depth, declared array lengths, references) before anything is allocated.
+ * {@code Optional} is not {@code Serializable}, so this codec cannot write it.
  *
  * <p>Slower and larger than Kryo; use it when values must be read by code that only knows Java
  * serialization. Thread-safe.
@@ -27,21 +31,12 @@ public final class JdkCodec implements Codec {
 
     private final ClassAllowList allowList;
     private final ClassLoader classLoader;
-    private final ObjectInputFilter filter;
+    private final DecodeLimits limits;
 
     private JdkCodec(Builder builder) {
         this.allowList = builder.allowList();
         this.classLoader = builder.loader();
-        this.filter = info -> {
-            if (info.depth() > 64 || info.references() > 1_000_000 || info.arrayLength() > 100_000_000) {
-                return ObjectInputFilter.Status.REJECTED;
-            }
-            Class<?> type = info.serialClass();
-            if (type != null && !type.isPrimitive() && !allowList.allows(type.getName())) {
-                return ObjectInputFilter.Status.REJECTED;
-            }
-            return ObjectInputFilter.Status.UNDECIDED;
-        };
+        this.limits = builder.limits();
     }
 
     /**
@@ -83,34 +78,129 @@ public final class JdkCodec implements Codec {
             out.writeObject(value);
         } catch (NotSerializableException e) {
             throw new CodecException("class " + e.getMessage() + " is not java.io.Serializable; use KryoCodec", e);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             throw new CodecException(
-                    "jdk serialization of a " + value.getClass().getName() + " failed", e);
+                    "jdk serialization of a " + value.getClass().getName() + " failed: " + e, e);
+        } catch (StackOverflowError e) {
+            throw new CodecException(
+                    "jdk serialization of a " + value.getClass().getName() + " nests too deeply (StackOverflowError)",
+                    e);
         }
         return bytes.toByteArray();
     }
 
     @Override
     public <T> T decode(byte[] bytes, Class<T> type) {
+        Objects.requireNonNull(bytes, "bytes");
         Objects.requireNonNull(type, "type");
-        try (ObjectInputStream in = new AllowListInputStream(new ByteArrayInputStream(bytes))) {
-            in.setObjectInputFilter(filter);
+        DecodeBudget budget = new DecodeBudget(limits, bytes.length);
+        BoundedInputStream in = null;
+        try {
+            in = new BoundedInputStream(new ByteArrayInputStream(bytes), budget, bytes.length);
             return CodecTypes.cast(in.readObject(), type);
         } catch (NotAllowedException e) {
             throw new CodecException(ClassAllowList.adviceFor(e.className, "jdk"), e);
-        } catch (InvalidClassException e) {
-            throw new CodecException("jdk deserialization refused a class: " + e.getMessage(), e);
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
-            if (e instanceof CodecException codecException) {
-                throw codecException;
+        } catch (IOException
+                | ClassNotFoundException
+                | RuntimeException
+                | StackOverflowError
+                | OutOfMemoryError
+                | LinkageError e) {
+            throw translate(e, in == null ? null : in.refusal);
+        } finally {
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // a stream over a byte array holds nothing to release
+                }
             }
-            throw new CodecException("jdk deserialization failed: " + e, e);
         }
     }
 
-    private final class AllowListInputStream extends ObjectInputStream {
-        AllowListInputStream(ByteArrayInputStream in) throws IOException {
+    private static CodecException translate(Throwable e, String refusal) {
+        if (e instanceof CodecException codec) {
+            return codec;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DecodeBudget.LimitException limit) {
+                return new CodecException("jdk deserialization refused the entry: " + limit.getMessage(), e);
+            }
+        }
+        if (refusal != null) {
+            return new CodecException("jdk deserialization refused the entry: " + refusal, e);
+        }
+        if (e instanceof StackOverflowError) {
+            return new CodecException("jdk deserialization failed: the value nests too deeply (StackOverflowError)", e);
+        }
+        if (e instanceof OutOfMemoryError) {
+            return new CodecException("jdk deserialization failed: it would not fit in memory (OutOfMemoryError)", e);
+        }
+        String message = e.getMessage() == null ? "" : ": " + Printable.escape(e.getMessage());
+        return new CodecException("jdk deserialization failed: " + e.getClass().getName() + message, e);
+    }
+
+    /**
+     * Refuses classes outside the allow-list before they are loaded, and applies the decoding
+     * limits: depth, references and declared array lengths through its {@link ObjectInputFilter},
+     * hashing work as each object is completed (before a hashed collection holding it hashes it).
+     */
+    private final class BoundedInputStream extends ObjectInputStream {
+        private final DecodeBudget budget;
+        private final int size;
+        String refusal;
+
+        BoundedInputStream(ByteArrayInputStream in, DecodeBudget budget, int size) throws IOException {
             super(in);
+            this.budget = budget;
+            this.size = size;
+            setObjectInputFilter(this::check);
+            enableResolveObject(true);
+        }
+
+        private ObjectInputFilter.Status check(ObjectInputFilter.FilterInfo info) {
+            if (info.depth() > limits.maxDepth()) {
+                return refuse("it nests deeper than maxDepth " + limits.maxDepth());
+            }
+            if (info.references() > size) {
+                return refuse("it holds more references (" + info.references() + ") than its " + size + " bytes");
+            }
+            Class<?> type = info.serialClass();
+            if (type == null) {
+                return ObjectInputFilter.Status.UNDECIDED;
+            }
+            if (!type.isPrimitive() && !allowList.allows(type.getName())) {
+                return refuse(ClassAllowList.adviceFor(type.getName(), "jdk"));
+            }
+            if (type.isArray() && info.arrayLength() >= 0) {
+                // Block data is read ahead in blocks of up to 1024 bytes, so streamBytes can run ahead.
+                long remaining = size - info.streamBytes() + 1_100;
+                Class<?> element = type.getComponentType();
+                try {
+                    if (element == Map.Entry.class) {
+                        // A hash table's capacity, up to about 2.7 slots per entry read after it.
+                        budget.declare((info.arrayLength() + 2) / 3, 1, remaining, "hash table");
+                    } else {
+                        budget.declare(info.arrayLength(), bytesPerElement(element), remaining, type.getTypeName());
+                    }
+                } catch (DecodeBudget.LimitException e) {
+                    return refuse(e.getMessage());
+                }
+            }
+            return ObjectInputFilter.Status.UNDECIDED;
+        }
+
+        private ObjectInputFilter.Status refuse(String why) {
+            if (refusal == null) {
+                refusal = why;
+            }
+            return ObjectInputFilter.Status.REJECTED;
+        }
+
+        @Override
+        protected Object resolveObject(Object obj) {
+            budget.walked(obj);
+            return obj;
         }
 
         @Override
@@ -130,6 +220,19 @@ public final class JdkCodec implements Codec {
         protected Class<?> resolveProxyClass(String[] interfaces) throws IOException {
             throw new NotAllowedException("java.lang.reflect.Proxy");
         }
+    }
+
+    private static int bytesPerElement(Class<?> element) {
+        if (element == long.class || element == double.class) {
+            return 8;
+        }
+        if (element == int.class || element == float.class) {
+            return 4;
+        }
+        if (element == char.class || element == short.class) {
+            return 2;
+        }
+        return 1;
     }
 
     private static final class NotAllowedException extends InvalidClassException {

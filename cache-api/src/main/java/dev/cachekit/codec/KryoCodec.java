@@ -9,6 +9,7 @@ import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
 import dev.cachekit.CodecException;
+import dev.cachekit.internal.Printable;
 import java.util.Objects;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
@@ -26,7 +27,15 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * BigDecimal}, {@code UUID}, {@code Date}, {@code Optional}, {@code Locale}, the common {@code
  * java.util} collections ({@code ArrayList}, {@code HashMap}, {@code TreeSet}, ...), {@code
  * java.time}, arrays of these and primitive arrays. Your own classes (including the types of
- * their fields) are added with {@link Builder#allowClass} or {@link Builder#allowPackage}.
+ * their fields) are added with {@link Builder#allowClass} or {@link Builder#allowPackage}. The
+ * JDK's immutable and unmodifiable collections ({@code List.of}, {@code Map.of}, {@code
+ * Collections.unmodifiableList}, {@code emptyList}, {@code singletonList}, {@code Arrays.asList},
+ * ...) are allowed too, and records whose components are allowed once the record is.
+ *
+ * <p>Decoding is bounded (see {@link AllowListBuilder#maxDepth}, {@link AllowListBuilder#maxLength}
+ * and {@link AllowListBuilder#allocationRatio}): lengths are checked before anything of that length
+ * is allocated, so a small hostile entry can neither hang a reader nor exhaust its heap. Whatever
+ * goes wrong while decoding surfaces as a {@link CodecException}.
  *
  * <pre>{@code
  * Codec codec = KryoCodec.builder().allowPackage("com.acme.shop.model.").build();
@@ -41,10 +50,12 @@ public final class KryoCodec implements Codec {
 
     private final ClassAllowList allowList;
     private final ClassLoader classLoader;
+    private final DecodeLimits limits;
     private final Pool<Kryo> pool;
 
     private KryoCodec(Builder builder) {
         this.allowList = builder.allowList();
+        this.limits = builder.limits();
         this.classLoader = new AllowListClassLoader(builder.loader(), allowList);
         this.pool = new Pool<>(true, false, 64) {
             @Override
@@ -86,55 +97,97 @@ public final class KryoCodec implements Codec {
     public byte[] encode(Object value) {
         Objects.requireNonNull(value, "value");
         Kryo kryo = pool.obtain();
+        boolean healthy = false;
         try (Output output = new Output(256, -1)) {
             kryo.writeClassAndObject(output, value);
+            healthy = true;
             return output.toBytes();
-        } catch (KryoException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError e) {
             throw translate(e, "encoding a " + value.getClass().getName());
         } finally {
-            pool.free(kryo);
+            release(kryo, healthy);
         }
     }
 
     @Override
     public <T> T decode(byte[] bytes, Class<T> type) {
+        Objects.requireNonNull(bytes, "bytes");
         Objects.requireNonNull(type, "type");
         Kryo kryo = pool.obtain();
+        boolean healthy = false;
         Object value;
-        try (Input input = new Input(bytes)) {
+        try (Input input = new KryoGuards.BoundedInput(bytes, new DecodeBudget(limits, bytes.length))) {
             value = kryo.readClassAndObject(input);
-        } catch (KryoException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+            healthy = true;
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError e) {
             throw translate(e, "decoding");
         } finally {
-            pool.free(kryo);
+            release(kryo, healthy);
         }
         return CodecTypes.cast(value, type);
     }
 
+    /** A Kryo instance that failed half-way may hold state from that graph: it is dropped, not reused. */
+    private void release(Kryo kryo, boolean healthy) {
+        if (healthy) {
+            pool.free(kryo);
+        }
+    }
+
     private Kryo newKryo() {
-        Kryo kryo = new Kryo(new AllowListClassResolver(allowList), null);
+        Kryo kryo = new KryoGuards.GuardedKryo(new AllowListClassResolver(allowList, classLoader));
         kryo.setRegistrationRequired(false);
         kryo.setReferences(true);
         kryo.setClassLoader(classLoader);
+        kryo.setMaxDepth(limits.maxDepth());
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
+        KryoGuards.install(kryo);
         return kryo;
     }
 
-    private static CodecException translate(RuntimeException e, String doing) {
+    private CodecException translate(Throwable e, String doing) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof NotAllowedException notAllowed) {
                 return new CodecException(ClassAllowList.adviceFor(notAllowed.className, "kryo"), e);
             }
+            if (t instanceof DecodeBudget.LimitException limit) {
+                return new CodecException("kryo refused " + doing + " the entry: " + limit.getMessage(), e);
+            }
+            if (t instanceof CodecException codec) {
+                return codec;
+            }
         }
-        return new CodecException("kryo failed " + doing + ": " + e.getMessage(), e);
+        if (e instanceof KryoException && String.valueOf(e.getMessage()).startsWith("Max depth exceeded")) {
+            return new CodecException(
+                    "kryo refused " + doing + " the entry: it nests deeper than maxDepth " + limits.maxDepth(), e);
+        }
+        if (e instanceof StackOverflowError) {
+            return new CodecException("kryo failed " + doing + ": the value nests too deeply (StackOverflowError)", e);
+        }
+        if (e instanceof OutOfMemoryError) {
+            return new CodecException("kryo failed " + doing + ": it would not fit in memory (OutOfMemoryError)", e);
+        }
+        String message = e.getMessage() == null ? "" : ": " + Printable.escape(firstLine(e.getMessage()));
+        return new CodecException("kryo failed " + doing + ": " + e.getClass().getName() + message, e);
     }
 
-    /** Refuses, at write time, classes outside the allow-list (read time is the class loader's job). */
+    /** Kryo appends a serialization trace of field names; the first line says what failed. */
+    private static String firstLine(String message) {
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /**
+     * Refuses classes outside the allow-list at write time, and at read time before any class
+     * loader is asked: Kryo's own lookup would otherwise retry with its own class loader.
+     */
     private static final class AllowListClassResolver extends DefaultClassResolver {
         private final ClassAllowList allowList;
+        private final ClassLoader classLoader;
 
-        AllowListClassResolver(ClassAllowList allowList) {
+        AllowListClassResolver(ClassAllowList allowList, ClassLoader classLoader) {
             this.allowList = allowList;
+            this.classLoader = classLoader;
         }
 
         @Override
@@ -144,6 +197,22 @@ public final class KryoCodec implements Codec {
                 throw new KryoException(new NotAllowedException(type.getName()));
             }
             return super.registerImplicit(type);
+        }
+
+        @Override
+        protected Class<?> getTypeByName(String className) {
+            if (!allowList.allows(className)) {
+                throw new KryoException(new NotAllowedException(className));
+            }
+            Class<?> known = super.getTypeByName(className);
+            if (known != null) {
+                return known;
+            }
+            try {
+                return Class.forName(className, false, classLoader);
+            } catch (ClassNotFoundException e) {
+                throw new KryoException("class " + Printable.escape(className) + " is allowed but cannot be found", e);
+            }
         }
     }
 

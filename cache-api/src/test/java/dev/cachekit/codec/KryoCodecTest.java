@@ -47,7 +47,7 @@ class KryoCodecTest {
         assertThatThrownBy(() -> codec.encode(user))
                 .isInstanceOf(CodecException.class)
                 .hasMessage("class dev.cachekit.codec.KryoCodecTest$User is not on the kryo codec's allow-list;"
-                        + " allow it with KryoCodec.builder().allowClass(KryoCodecTest.User.class)"
+                        + " allow it with KryoCodec.builder().allowClass(\"dev.cachekit.codec.KryoCodecTest$User\")"
                         + " or .allowPackage(\"dev.cachekit.codec.\")");
     }
 
