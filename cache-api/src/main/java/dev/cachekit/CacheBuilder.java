@@ -2,6 +2,8 @@ package dev.cachekit;
 
 import dev.cachekit.codec.Codec;
 import dev.cachekit.codec.KryoCodec;
+import dev.cachekit.internal.Durations;
+import dev.cachekit.internal.Printable;
 import dev.cachekit.internal.Providers;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.Store;
@@ -110,22 +112,24 @@ public final class CacheBuilder {
     /**
      * Sets the TTL of entries written without one (default 2 hours).
      *
-     * @param ttl a positive duration, or {@link Cache#FOREVER}
+     * @param ttl from 1ms to 365000d (a thousand years), or {@link Cache#FOREVER}
+     * @throws IllegalArgumentException if out of that range, naming the largest accepted value
      * @return this builder
      */
     public CacheBuilder defaultTtl(Duration ttl) {
-        this.defaultTtl = DefaultCache.checkTtl(ttl);
+        this.defaultTtl = Durations.ttl(ttl, "defaultTtl");
         return this;
     }
 
     /**
      * Sets the TTL of cached nulls (default 1 minute).
      *
-     * @param ttl a positive duration, or {@link Cache#FOREVER}
+     * @param ttl from 1ms to 365000d (a thousand years), or {@link Cache#FOREVER}
+     * @throws IllegalArgumentException if out of that range, naming the largest accepted value
      * @return this builder
      */
     public CacheBuilder nullTtl(Duration ttl) {
-        this.nullTtl = DefaultCache.checkTtl(ttl);
+        this.nullTtl = Durations.ttl(ttl, "nullTtl");
         return this;
     }
 
@@ -134,15 +138,12 @@ public final class CacheBuilder {
      * extends it by its TTL, in the background. Applies to entries whose TTL is longer than the
      * window. {@link Duration#ZERO} turns touching off.
      *
-     * @param window zero or a positive duration
+     * @param window from 0s (off) to 365000d
+     * @throws IllegalArgumentException if out of that range, naming the largest accepted value
      * @return this builder
      */
     public CacheBuilder touchWindow(Duration window) {
-        Objects.requireNonNull(window, "window");
-        if (window.isNegative()) {
-            throw new IllegalArgumentException("touchWindow must be zero (off) or positive, was " + window);
-        }
-        this.touchWindow = window;
+        this.touchWindow = Durations.range(window, "touchWindow", Duration.ZERO, Durations.MAX_TTL);
         return this;
     }
 
@@ -150,22 +151,24 @@ public final class CacheBuilder {
      * Sets the lease of load locks (default 30 seconds). The loading caller renews it every third
      * of the lease; if that caller dies, the lock frees itself when the lease ends.
      *
-     * @param lease a positive duration
+     * @param lease from 1ms to 365d
+     * @throws IllegalArgumentException if out of that range, naming the largest accepted value
      * @return this builder
      */
     public CacheBuilder lockLease(Duration lease) {
-        this.lockLease = DefaultCache.checkPositive(lease, "lockLease");
+        this.lockLease = Durations.range(lease, "lockLease", Duration.ofMillis(1), Durations.MAX_WAIT);
         return this;
     }
 
     /**
      * Sets how long {@code getOrLoad} waits for another caller's load (default 30 seconds).
      *
-     * @param timeout a positive duration
+     * @param timeout from 1ms to 365d
+     * @throws IllegalArgumentException if out of that range, naming the largest accepted value
      * @return this builder
      */
     public CacheBuilder loadTimeout(Duration timeout) {
-        this.loadTimeout = DefaultCache.checkPositive(timeout, "loadTimeout");
+        this.loadTimeout = Durations.range(timeout, "loadTimeout", Duration.ofMillis(1), Durations.MAX_WAIT);
         return this;
     }
 
@@ -255,15 +258,12 @@ public final class CacheBuilder {
         LoadTimeoutPolicy policy = loadTimeoutPolicy;
         if (options != null) {
             p = pick(p, options.take("prefix", null));
-            ttl = pick(ttl, positiveOption(options, "ttl"));
-            nTtl = pick(nTtl, positiveOption(options, "nullTtl"));
-            Duration w = options.takeDuration("touchWindow", null);
-            if (w != null && w.isNegative()) {
-                throw new CacheConfigurationException("option touchWindow in " + uri + " must be 0s or positive");
-            }
-            window = pick(window, w);
-            lease = pick(lease, positiveOption(options, "lockLease"));
-            timeout = pick(timeout, positiveOption(options, "loadTimeout"));
+            ttl = pick(ttl, ttlOption(options, "ttl"));
+            nTtl = pick(nTtl, ttlOption(options, "nullTtl"));
+            window = pick(window, options.takeDuration("touchWindow", null, Duration.ZERO, Durations.MAX_TTL));
+            lease = pick(lease, options.takeDuration("lockLease", null, Duration.ofMillis(1), Durations.MAX_WAIT));
+            timeout =
+                    pick(timeout, options.takeDuration("loadTimeout", null, Duration.ofMillis(1), Durations.MAX_WAIT));
             policy =
                     pick(policy, options.take("onLoadTimeout").map(this::policy).orElse(null));
         }
@@ -280,12 +280,13 @@ public final class CacheBuilder {
                 listener);
     }
 
-    private Duration positiveOption(UriOptions options, String name) {
+    private Duration ttlOption(UriOptions options, String name) {
         Duration value = options.takeDuration(name, null);
-        if (value != null && (value.isNegative() || value.isZero())) {
-            throw new CacheConfigurationException("option " + name + " in " + uri + " must be positive, was " + value);
+        try {
+            return value == null ? null : Durations.ttl(value, "option " + name);
+        } catch (IllegalArgumentException e) {
+            throw new CacheConfigurationException(e.getMessage() + " in " + UriOptions.redact(uri));
         }
-        return value;
     }
 
     private LoadTimeoutPolicy policy(String text) {
@@ -295,8 +296,8 @@ public final class CacheBuilder {
             case "load":
                 return LoadTimeoutPolicy.LOAD_ANYWAY;
             default:
-                throw new CacheConfigurationException(
-                        "option onLoadTimeout=" + text + " in " + uri + " must be 'fail' or 'load'");
+                throw new CacheConfigurationException("option onLoadTimeout=" + Printable.escape(text) + " in "
+                        + UriOptions.redact(uri) + " must be 'fail' or 'load'");
         }
     }
 

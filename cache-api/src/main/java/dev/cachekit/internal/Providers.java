@@ -49,10 +49,13 @@ public final class Providers {
         try {
             parsed = new URI(text);
         } catch (URISyntaxException e) {
-            throw new CacheConfigurationException("'" + uri + "' is not a valid cache URI: " + e.getMessage(), e);
+            // The exception's message and input hold the raw text, password included: neither is kept.
+            throw new CacheConfigurationException("'" + UriOptions.redact(uri) + "' is not a valid cache URI: "
+                    + e.getReason() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
         }
         if (parsed.getScheme() == null) {
-            throw new CacheConfigurationException("cache URI '" + uri + "' has no scheme; installed schemes: "
+            throw new CacheConfigurationException("cache URI '" + UriOptions.redact(uri)
+                    + "' has no scheme; installed schemes: "
                     + schemes().keySet());
         }
         return parsed;

@@ -241,11 +241,18 @@ public final class MemoryStore implements Store {
         }
     }
 
+    /** The longest TTL kept as a deadline; nanoTime + this stays clear of overflow. */
+    private static final long MAX_EXPIRING_TTL_MILLIS = Long.MAX_VALUE / 2 / 1_000_000L;
+
     private static long expiry(long ttlMillis) {
         if (ttlMillis < 0) {
             throw new IllegalArgumentException("ttlMillis must be 0 (no expiry) or positive, was " + ttlMillis);
         }
-        return ttlMillis == NO_EXPIRY ? Long.MAX_VALUE : System.nanoTime() + ttlMillis * 1_000_000L;
+        if (ttlMillis == NO_EXPIRY || ttlMillis > MAX_EXPIRING_TTL_MILLIS) {
+            // Past about 146 years the deadline would overflow in nanoseconds: such a TTL means "keep".
+            return Long.MAX_VALUE;
+        }
+        return System.nanoTime() + ttlMillis * 1_000_000L;
     }
 
     /** One stored value and its expiry on the {@link System#nanoTime()} scale. */

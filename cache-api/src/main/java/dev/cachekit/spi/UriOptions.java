@@ -1,7 +1,10 @@
 package dev.cachekit.spi;
 
 import dev.cachekit.CacheConfigurationException;
+import dev.cachekit.internal.Durations;
+import dev.cachekit.internal.Printable;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The options in a cache URI's query ({@code ?prefix=shop:&timeout=2s}). The cache takes the
@@ -54,13 +58,14 @@ public final class UriOptions {
                 }
                 int eq = pair.indexOf('=');
                 if (eq <= 0) {
-                    throw new CacheConfigurationException(
-                            "option '" + pair + "' in " + redact(uri) + " has no value; write name=value");
+                    throw new CacheConfigurationException("option '" + Printable.escape(pair) + "' in " + redact(uri)
+                            + " has no value; write name=value");
                 }
                 String name = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
                 String value = URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 if (values.put(name, value) != null) {
-                    throw new CacheConfigurationException("option '" + name + "' is given twice in " + redact(uri));
+                    throw new CacheConfigurationException(
+                            "option '" + Printable.escape(name) + "' is given twice in " + redact(uri));
                 }
             }
         }
@@ -106,7 +111,7 @@ public final class UriOptions {
             return Integer.parseInt(value.get().trim());
         } catch (NumberFormatException e) {
             throw new CacheConfigurationException(
-                    "option '" + name + "=" + value.get() + "' in " + uri + " is not a whole number");
+                    "option '" + name + "=" + shownValue(name, value.get()) + "' in " + uri + " is not a whole number");
         }
     }
 
@@ -129,8 +134,8 @@ public final class UriOptions {
             case "false":
                 return false;
             default:
-                throw new CacheConfigurationException(
-                        "option '" + name + "=" + value.get() + "' in " + uri + " must be true or false");
+                throw new CacheConfigurationException("option '" + name + "=" + shownValue(name, value.get()) + "' in "
+                        + uri + " must be true or false");
         }
     }
 
@@ -150,8 +155,31 @@ public final class UriOptions {
         try {
             return parseDuration(value.get());
         } catch (IllegalArgumentException e) {
-            throw new CacheConfigurationException("option '" + name + "=" + value.get() + "' in " + uri
-                    + " is not a duration; write e.g. 500ms, 30s, 5m, 2h, 1d or PT30S");
+            throw new CacheConfigurationException("option '" + name + "=" + shownValue(name, value.get()) + "' in "
+                    + uri + " is not a duration; write e.g. 500ms, 30s, 5m, 2h, 1d or PT30S");
+        }
+    }
+
+    /**
+     * Takes a duration option that must lie between {@code min} and {@code max}, both included.
+     *
+     * @param name the option's name
+     * @param defaultValue the value when absent (not checked)
+     * @param min the shortest accepted
+     * @param max the longest accepted
+     * @return its value
+     * @throws CacheConfigurationException if the value is not a duration or is out of range, naming
+     *     the option and the range
+     */
+    public Duration takeDuration(String name, Duration defaultValue, Duration min, Duration max) {
+        Duration value = takeDuration(name, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Durations.range(value, "option " + name, min, max);
+        } catch (IllegalArgumentException e) {
+            throw new CacheConfigurationException(e.getMessage() + " in " + uri);
         }
     }
 
@@ -163,7 +191,7 @@ public final class UriOptions {
     public void requireAllTaken() {
         if (!remaining.isEmpty()) {
             throw new CacheConfigurationException("unknown option" + (remaining.size() > 1 ? "s " : " ")
-                    + remaining.keySet() + " in " + uri + "; accepted options: " + known);
+                    + Printable.escape(remaining.keySet().toString()) + " in " + uri + "; accepted options: " + known);
         }
     }
 
@@ -196,23 +224,73 @@ public final class UriOptions {
                 default:
                     throw new IllegalArgumentException("not a duration: " + text);
             }
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
+        } catch (NumberFormatException
+                | DateTimeParseException
+                | StringIndexOutOfBoundsException
+                | ArithmeticException e) {
             throw new IllegalArgumentException("not a duration: " + text, e);
         }
     }
 
     /**
-     * Writes a URI for messages, without its password.
+     * Writes a URI for messages, without its secrets: the password of {@code user:password@}, the
+     * whole user information when it is a password alone ({@code redis://secret@host}), and the
+     * values of options whose names suggest a secret ({@code password}, {@code token}, ...).
+     * Control characters are escaped.
      *
      * @param uri the URI
-     * @return the URI with any password replaced by {@code ***}
+     * @return the URI with secrets replaced by {@code ***}
      */
     public static String redact(URI uri) {
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo == null || !userInfo.contains(":")) {
-            return uri.toString();
+        return redact(uri.toString());
+    }
+
+    /**
+     * Writes text meant as a URI for messages, without its secrets, as {@link #redact(URI)} does;
+     * for text that does not even parse, everything between {@code //} and the last {@code @} is
+     * taken as user information.
+     *
+     * @param text the text, or {@code null}
+     * @return the text with secrets replaced by {@code ***}
+     */
+    public static String redact(String text) {
+        if (text == null) {
+            return "null";
         }
-        String hidden = userInfo.substring(0, userInfo.indexOf(':')) + ":***";
-        return uri.toString().replace(userInfo + "@", hidden + "@");
+        String shown = text;
+        URI parsed = null;
+        try {
+            parsed = new URI(text);
+        } catch (URISyntaxException e) {
+            // shown broadly redacted below
+        }
+        int slashes = shown.indexOf("//");
+        int start = slashes >= 0 ? slashes + 2 : 0;
+        int at = shown.lastIndexOf('@');
+        if (parsed != null) {
+            // A URI that parses: user information is what precedes '@' in the authority only.
+            String authority = parsed.getRawAuthority();
+            int authorityAt = authority == null ? -1 : authority.lastIndexOf('@');
+            at = authorityAt < 0 || slashes < 0 ? -1 : start + authorityAt;
+        }
+        if (at >= start) {
+            // Text that does not parse: whatever precedes the last '@' may be a password.
+            String userInfo = shown.substring(start, at);
+            int colon = userInfo.indexOf(':');
+            boolean userAndPassword = parsed != null && colon > 0;
+            String hidden = userAndPassword ? userInfo.substring(0, colon) + ":***" : "***";
+            shown = shown.substring(0, start) + hidden + shown.substring(at);
+        }
+        shown = SECRET_OPTION.matcher(shown).replaceAll("$1***");
+        return Printable.escape(shown);
+    }
+
+    /** A query option whose name suggests a secret, up to its value. */
+    private static final Pattern SECRET_OPTION =
+            Pattern.compile("(?i)([?&;][^=&#]*(?:pass|pwd|secret|token|auth|credential|apikey|sasl)[^=&#]*=)[^&#]*");
+
+    /** An option's value for a message: hidden when the name suggests a secret, escaped otherwise. */
+    private static String shownValue(String name, String value) {
+        return SECRET_OPTION.matcher("?" + name + "=").matches() ? "***" : Printable.escape(value);
     }
 }

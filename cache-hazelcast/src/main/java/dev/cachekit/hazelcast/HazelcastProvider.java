@@ -5,14 +5,22 @@ import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.HazelcastInstance;
 import dev.cachekit.CacheConfigurationException;
 import dev.cachekit.StoreException;
+import dev.cachekit.internal.Durations;
+import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.CacheProvider;
 import dev.cachekit.spi.UriOptions;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
@@ -24,8 +32,9 @@ import java.util.stream.Collectors;
  *       in this JVM. It joins the listed members over TCP/IP (never multicast); without {@code
  *       members} it joins whatever member of the same cluster listens on {@code 127.0.0.1}, ports
  *       {@code port} to {@code port + 2}, so several processes on one machine form one cluster.
- *   <li>{@code hazelcast://host:port[,host:port...][?cluster=NAME&connectTimeout=5s]} starts a
- *       client of a running cluster.
+ *   <li>{@code hazelcast://[user:password@]host:port[,host:port...][?cluster=NAME&connectTimeout=5s]}
+ *       starts a client of a running cluster; {@code connectTimeout} (at most 24 days) bounds the
+ *       whole open, even against a server that accepts the connection and never answers.
  * </ul>
  *
  * <p>Both take {@code cluster} (default {@value #DEFAULT_CLUSTER}) and {@code map} (default
@@ -63,7 +72,7 @@ public final class HazelcastProvider implements CacheProvider {
         String shown = UriOptions.redact(uri);
         String authority = uri.getRawAuthority();
         if (authority == null || authority.isBlank()) {
-            throw new CacheConfigurationException("'" + shown + "' names no Hazelcast: write hazelcast://embedded"
+            throw new CacheConfigurationException(shown + " names no Hazelcast: write hazelcast://embedded"
                     + " for a member in this JVM or hazelcast://host:port[,host:port...] for a client");
         }
         String cluster = options.take("cluster", DEFAULT_CLUSTER);
@@ -71,45 +80,112 @@ public final class HazelcastProvider implements CacheProvider {
         if (cluster.isBlank() || map.isBlank()) {
             throw new CacheConfigurationException("options 'cluster' and 'map' of " + shown + " must not be empty");
         }
-        if (authority.toLowerCase(Locale.ROOT).equals(EMBEDDED)) {
+        int at = authority.lastIndexOf('@');
+        String userInfo = at < 0 ? null : authority.substring(0, at);
+        String hosts = authority.substring(at + 1);
+        if (hosts.toLowerCase(Locale.ROOT).equals(EMBEDDED)) {
+            if (userInfo != null) {
+                throw new CacheConfigurationException(
+                        shown + " gives credentials to an embedded member, which takes none; remove the user info");
+            }
             return openMember(shown, options, cluster, map);
         }
-        return openClient(shown, authority, options, cluster, map);
+        return openClient(shown, hosts, userInfo, options, cluster, map);
     }
 
     private static Backend openMember(String uri, UriOptions options, String cluster, String map) {
         List<HostPort> members = options.take("members")
-                .map(m -> HostPort.parseList(m, "members option", uri))
+                .map(m -> HostPort.parseList(m, "option 'members'", uri))
                 .orElse(List.of());
         int port = options.takeInt("port", HostPort.DEFAULT_PORT);
         if (port < 1 || port + EmbeddedMember.PORT_COUNT - 1 > 65_535) {
-            throw new CacheConfigurationException("option 'port=" + port + "' of " + uri + " is not a usable port");
+            throw new CacheConfigurationException("option 'port=" + port + "' of " + uri + " is not a usable port"
+                    + "; use 1 to " + (65_535 - EmbeddedMember.PORT_COUNT + 1));
         }
         HazelcastInstance member = EmbeddedMember.start(EmbeddedMember.config(cluster, port, members, map));
         return ownedBackend(member, map, EmbeddedMember.describe(member));
     }
 
-    private static Backend openClient(String uri, String authority, UriOptions options, String cluster, String map) {
-        List<HostPort> addresses = HostPort.parseList(authority, "address list", uri);
-        Duration connectTimeout = options.takeDuration("connectTimeout", DEFAULT_CONNECT_TIMEOUT);
-        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-            throw new CacheConfigurationException(
-                    "option 'connectTimeout' of " + uri + " must be positive, was " + connectTimeout);
-        }
+    private static Backend openClient(
+            String uri, String hosts, String userInfo, UriOptions options, String cluster, String map) {
+        List<HostPort> addresses = HostPort.parseList(hosts, "address list", uri);
+        Duration connectTimeout = options.takeDuration(
+                "connectTimeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1), Durations.MAX_CLIENT_TIMEOUT);
         String shownAddresses = addresses.stream().map(HostPort::toString).collect(Collectors.joining(","));
+        String shownCluster = Printable.quote(cluster);
         ClientConfig config = clientConfig(cluster, addresses, connectTimeout);
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            if (colon <= 0) {
+                throw new CacheConfigurationException(
+                        "the user info of " + uri + " must be user:password (both URL-encoded)");
+            }
+            config.getSecurityConfig()
+                    .setUsernamePasswordIdentityConfig(
+                            decode(userInfo.substring(0, colon), "user name", uri),
+                            decode(userInfo.substring(colon + 1), "password", uri));
+        }
         HazelcastInstance client;
         try {
-            client = HazelcastClient.newHazelcastClient(config);
+            client = startClient(config, connectTimeout);
         } catch (RuntimeException e) {
             throw new StoreException(
-                    "hazelcast client could not connect to cluster '" + cluster + "' at " + shownAddresses
-                            + " within " + connectTimeout.toMillis() + " ms (" + e.getMessage()
-                            + "); check that a member listens there and that its cluster name is '" + cluster
-                            + "', or raise ?connectTimeout=",
+                    "hazelcast client could not connect to cluster " + shownCluster + " at " + shownAddresses
+                            + " within " + Durations.show(connectTimeout) + " ("
+                            + Printable.escape(String.valueOf(e.getMessage()))
+                            + "); check that a member listens there and that its cluster name is " + shownCluster
+                            + ", or raise ?connectTimeout=",
                     e);
         }
-        return ownedBackend(client, map, "hazelcast client -> " + shownAddresses + " (cluster " + cluster + ")");
+        return ownedBackend(
+                client, map, "hazelcast client -> " + shownAddresses + " (cluster " + Printable.escape(cluster) + ")");
+    }
+
+    /**
+     * Starts a client, waiting at most {@code connectTimeout} (plus a second for the client's own
+     * bookkeeping): the client bounds its retries by the timeout, but not a member that accepts the
+     * connection and never answers. A client that starts after the wait is shut down at once.
+     */
+    private static HazelcastInstance startClient(ClientConfig config, Duration connectTimeout) {
+        CompletableFuture<HazelcastInstance> started = new CompletableFuture<>();
+        Thread starter = new Thread(
+                () -> {
+                    try {
+                        started.complete(HazelcastClient.newHazelcastClient(config));
+                    } catch (Throwable t) {
+                        started.completeExceptionally(t);
+                    }
+                },
+                "cachekit-hazelcast-client-start");
+        starter.setDaemon(true);
+        starter.start();
+        try {
+            return started.get(connectTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            started.thenAccept(HazelcastInstance::shutdown);
+            starter.interrupt();
+            throw new IllegalStateException("no answer from the cluster", e);
+        } catch (InterruptedException e) {
+            started.thenAccept(HazelcastInstance::shutdown);
+            starter.interrupt();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while connecting", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static String decode(String text, String what, String shown) {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // The decoder's message quotes the text it could not decode: a password, here.
+            throw new CacheConfigurationException(
+                    "the " + what + " in " + shown + " is not valid percent-encoding; escape '%' as %25");
+        }
     }
 
     /**

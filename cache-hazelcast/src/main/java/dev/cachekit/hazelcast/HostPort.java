@@ -1,6 +1,7 @@
 package dev.cachekit.hazelcast;
 
 import dev.cachekit.CacheConfigurationException;
+import dev.cachekit.internal.Printable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,11 +27,11 @@ record HostPort(String host, int port) {
      */
     static List<HostPort> parseList(String list, String what, String uri) {
         List<HostPort> addresses = new ArrayList<>();
-        for (String part : list.split(",")) {
+        for (String part : list.split(",", -1)) {
             String item = part.trim();
             if (item.isEmpty()) {
-                throw new CacheConfigurationException(
-                        "empty address in the " + what + " '" + list + "' of " + uri + "; write host:port,host:port");
+                throw new CacheConfigurationException("empty address in the " + what + " " + Printable.quote(list)
+                        + " of " + uri + "; write host:port,host:port");
             }
             addresses.add(parse(item, what, uri));
         }
@@ -38,12 +39,35 @@ record HostPort(String host, int port) {
     }
 
     private static HostPort parse(String item, String what, String uri) {
-        int hostEnd = item.startsWith("[") ? item.indexOf(']') + 1 : item.lastIndexOf(':');
-        if (hostEnd <= 0 || hostEnd == item.length()) {
-            return new HostPort(item, DEFAULT_PORT);
+        String host;
+        String portText = null;
+        if (item.startsWith("[")) {
+            int close = item.indexOf(']');
+            if (close < 0) {
+                throw bad(item, what, uri, "an IPv6 address without its closing ']'");
+            }
+            host = item.substring(0, close + 1);
+            String rest = item.substring(close + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw bad(item, what, uri, "something other than :port after the address");
+                }
+                portText = rest.substring(1);
+            }
+        } else {
+            int colon = item.lastIndexOf(':');
+            if (colon >= 0 && item.indexOf(':') != colon) {
+                throw bad(item, what, uri, "an IPv6 address not in brackets; write [::1]:5701");
+            }
+            host = colon < 0 ? item : item.substring(0, colon);
+            portText = colon < 0 ? null : item.substring(colon + 1);
         }
-        String host = item.substring(0, hostEnd);
-        String portText = item.substring(hostEnd).startsWith(":") ? item.substring(hostEnd + 1) : "";
+        if (host.isEmpty() || host.equals("[]") || !host.chars().allMatch(HostPort::isHostChar)) {
+            throw bad(item, what, uri, "no valid host name");
+        }
+        if (portText == null) {
+            return new HostPort(host, DEFAULT_PORT);
+        }
         int port;
         try {
             port = Integer.parseInt(portText);
@@ -51,10 +75,25 @@ record HostPort(String host, int port) {
             port = -1;
         }
         if (port < 1 || port > 65_535) {
-            throw new CacheConfigurationException("'" + item + "' in the " + what + " of " + uri
-                    + " has no valid port; write host:port with a port from 1 to 65535");
+            throw bad(item, what, uri, "no valid port; write host:port with a port from 1 to 65535");
         }
         return new HostPort(host, port);
+    }
+
+    private static boolean isHostChar(int c) {
+        return Character.isLetterOrDigit(c)
+                || c == '.'
+                || c == '-'
+                || c == '_'
+                || c == ':'
+                || c == '['
+                || c == ']'
+                || c == '%';
+    }
+
+    private static CacheConfigurationException bad(String item, String what, String uri, String problem) {
+        return new CacheConfigurationException(
+                Printable.quote(item) + " in the " + what + " of " + uri + " has " + problem);
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.cachekit.memcached;
 
 import dev.cachekit.CacheConfigurationException;
 import dev.cachekit.StoreException;
+import dev.cachekit.internal.Durations;
+import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.CacheProvider;
 import dev.cachekit.spi.UriOptions;
@@ -91,17 +93,11 @@ public final class MemcachedProvider implements CacheProvider {
         String shown = UriOptions.redact(uri);
         List<InetSocketAddress> servers = servers(uri, shown);
         Optional<AuthDescriptor> auth = auth(uri, shown);
-        Duration timeout = options.takeDuration("timeout", DEFAULT_TIMEOUT);
-        if (timeout.toMillis() < 1) {
-            throw new CacheConfigurationException(
-                    "option timeout in " + shown + " must be at least 1ms, was " + timeout);
-        }
+        Duration timeout =
+                options.takeDuration("timeout", DEFAULT_TIMEOUT, Duration.ofMillis(1), Durations.MAX_CLIENT_TIMEOUT);
         int maxItemSize = itemSize(options.take("maxItemSize"), shown);
-        Duration reconnect = options.takeDuration("maxReconnectDelay", DEFAULT_MAX_RECONNECT_DELAY);
-        if (reconnect.getSeconds() < 1) {
-            throw new CacheConfigurationException(
-                    "option maxReconnectDelay in " + shown + " must be at least 1s, was " + reconnect);
-        }
+        Duration reconnect = options.takeDuration(
+                "maxReconnectDelay", DEFAULT_MAX_RECONNECT_DELAY, Duration.ofSeconds(1), Durations.MAX_CLIENT_TIMEOUT);
 
         MemcachedClient client;
         try {
@@ -210,7 +206,7 @@ public final class MemcachedProvider implements CacheProvider {
     }
 
     private static CacheConfigurationException badServer(String server, String shown) {
-        return new CacheConfigurationException("server '" + server + "' in " + shown
+        return new CacheConfigurationException("server '" + Printable.escape(server) + "' in " + shown
                 + " is not host:port; write memcached://host:port[,host:port...], e.g. memcached://127.0.0.1:11211");
     }
 
@@ -229,15 +225,21 @@ public final class MemcachedProvider implements CacheProvider {
             throw new CacheConfigurationException(
                     "the user info of " + shown + " must be user:password (both URL-encoded) for SASL");
         }
-        String user = decode(userInfo.substring(0, colon));
-        String password = decode(userInfo.substring(colon + 1));
+        String user = decode(userInfo.substring(0, colon), "user name", shown);
+        String password = decode(userInfo.substring(colon + 1), "password", shown);
         // PLAIN, which every SASL-enabled memcached offers; the client does not negotiate, so
         // offering CRAM-MD5 first (as AuthDescriptor.typical does) fails on PLAIN-only servers.
         return Optional.of(new AuthDescriptor(new String[] {"PLAIN"}, new PlainCallbackHandler(user, password)));
     }
 
-    private static String decode(String text) {
-        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    private static String decode(String text, String what, String shown) {
+        try {
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // The decoder's message quotes the text it could not decode: a password, here.
+            throw new CacheConfigurationException(
+                    "the " + what + " in " + shown + " is not valid percent-encoding; escape '%' as %25");
+        }
     }
 
     /**
@@ -260,11 +262,11 @@ public final class MemcachedProvider implements CacheProvider {
             long bytes = Long.parseLong(digits) * factor;
             return MemcachedStore.checkItemSize(bytes > Integer.MAX_VALUE ? -1 : (int) bytes);
         } catch (NumberFormatException e) {
-            throw new CacheConfigurationException("option 'maxItemSize=" + option.get() + "' in " + shown
-                    + " is not a size; write it as memcached's -I: 1m, 512k or a number of bytes");
+            throw new CacheConfigurationException("option 'maxItemSize=" + Printable.escape(option.get()) + "' in "
+                    + shown + " is not a size; write it as memcached's -I: 1m, 512k or a number of bytes");
         } catch (IllegalArgumentException e) {
             throw new CacheConfigurationException(
-                    "option 'maxItemSize=" + option.get() + "' in " + shown + ": " + e.getMessage());
+                    "option 'maxItemSize=" + Printable.escape(option.get()) + "' in " + shown + ": " + e.getMessage());
         }
     }
 }

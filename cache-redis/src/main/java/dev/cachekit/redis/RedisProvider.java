@@ -2,6 +2,8 @@ package dev.cachekit.redis;
 
 import dev.cachekit.CacheConfigurationException;
 import dev.cachekit.StoreException;
+import dev.cachekit.internal.Durations;
+import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.CacheProvider;
 import dev.cachekit.spi.UriOptions;
@@ -105,10 +107,11 @@ public final class RedisProvider implements CacheProvider {
             throw new CacheConfigurationException("option poolSize=" + poolSize + " in " + shown
                     + " is too small: the lock-release subscriber keeps one connection; use 2 or more");
         }
-        Duration timeout = options.takeDuration("timeout", DEFAULT_TIMEOUT);
-        int connectMillis = millis(options.takeDuration("connectTimeout", timeout), "connectTimeout", shown);
-        int socketMillis = millis(options.takeDuration("socketTimeout", timeout), "socketTimeout", shown);
-        millis(timeout, "timeout", shown);
+        Duration timeout = clientTimeout(options, "timeout", DEFAULT_TIMEOUT);
+        int connectMillis =
+                (int) clientTimeout(options, "connectTimeout", timeout).toMillis();
+        int socketMillis =
+                (int) clientTimeout(options, "socketTimeout", timeout).toMillis();
         boolean ssl = options.takeBoolean("ssl", scheme.equals("rediss"));
 
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
@@ -118,8 +121,8 @@ public final class RedisProvider implements CacheProvider {
                 .ssl(ssl);
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
-            String user = colon < 0 ? "" : decode(userInfo.substring(0, colon));
-            String password = decode(colon < 0 ? userInfo : userInfo.substring(colon + 1));
+            String user = colon < 0 ? "" : decode(userInfo.substring(0, colon), "user name", shown);
+            String password = decode(colon < 0 ? userInfo : userInfo.substring(colon + 1), "password", shown);
             if (!user.isEmpty()) {
                 config.user(user);
             }
@@ -162,12 +165,14 @@ public final class RedisProvider implements CacheProvider {
             if (part.startsWith("[")) {
                 int close = part.indexOf(']');
                 if (close < 0) {
-                    throw new CacheConfigurationException("'" + part + "' in " + shown + " is not a valid host");
+                    throw new CacheConfigurationException(
+                            "'" + Printable.escape(part) + "' in " + shown + " is not a valid host");
                 }
                 host = part.substring(1, close);
                 if (part.length() > close + 1) {
                     if (part.charAt(close + 1) != ':') {
-                        throw new CacheConfigurationException("'" + part + "' in " + shown + " is not host:port");
+                        throw new CacheConfigurationException(
+                                "'" + Printable.escape(part) + "' in " + shown + " is not host:port");
                     }
                     port = part.substring(close + 2);
                 }
@@ -201,7 +206,8 @@ public final class RedisProvider implements CacheProvider {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new CacheConfigurationException("port '" + text + "' in " + shown + " is not a port (1 to 65535)");
+        throw new CacheConfigurationException(
+                "port '" + Printable.escape(text) + "' in " + shown + " is not a port (1 to 65535)");
     }
 
     private static int database(URI uri, String shown, boolean clusterMode) {
@@ -210,8 +216,8 @@ public final class RedisProvider implements CacheProvider {
             return 0;
         }
         if (clusterMode) {
-            throw new CacheConfigurationException(
-                    shown + " has a path, but a Redis Cluster has only database 0; remove '" + path + "'");
+            throw new CacheConfigurationException(shown
+                    + " has a path, but a Redis Cluster has only database 0; remove '" + Printable.escape(path) + "'");
         }
         String db = path.substring(1);
         try {
@@ -222,21 +228,23 @@ public final class RedisProvider implements CacheProvider {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new CacheConfigurationException(
-                "'" + path + "' in " + shown + " is not a database number; write /0, /1, ... or leave it out");
+        throw new CacheConfigurationException("'" + Printable.escape(path) + "' in " + shown
+                + " is not a database number; write /0, /1, ... or leave it out");
     }
 
-    private static int millis(Duration duration, String name, String shown) {
-        if (duration.isNegative() || duration.isZero() || duration.toMillis() > Integer.MAX_VALUE) {
-            throw new CacheConfigurationException("option " + name + "=" + duration + " in " + shown
-                    + " must be at least 1ms and at most " + Integer.MAX_VALUE + "ms");
+    private static Duration clientTimeout(UriOptions options, String name, Duration defaultValue) {
+        return options.takeDuration(name, defaultValue, Duration.ofMillis(1), Durations.MAX_CLIENT_TIMEOUT);
+    }
+
+    private static String decode(String text, String what, String shown) {
+        try {
+            // Keep '+' literal: user information is percent-encoded, not form-encoded.
+            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // The decoder's message quotes the text it could not decode: a password, here.
+            throw new CacheConfigurationException(
+                    "the " + what + " in " + shown + " is not valid percent-encoding; escape '%' as %25");
         }
-        return (int) duration.toMillis();
-    }
-
-    private static String decode(String text) {
-        // Keep '+' literal: user information is percent-encoded, not form-encoded.
-        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static String example(boolean clusterMode) {
