@@ -1,5 +1,7 @@
 package dev.cachekit;
 
+import dev.cachekit.internal.Printable;
+import dev.cachekit.spi.KeyLayout;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +46,13 @@ record Envelope(
         List<byte[]> names = new ArrayList<>(tagNames.size());
         int size = HEADER_BYTES + 4 + payload.length + 4;
         for (int i = 0; i < tagNames.size(); i++) {
-            byte[] name = tagNames.get(i).getBytes(StandardCharsets.UTF_8);
+            // Escaped as store keys are, so a name with a lone surrogate survives UTF-8 exactly.
+            byte[] name = KeyLayout.escape(tagNames.get(i)).getBytes(StandardCharsets.UTF_8);
+            if (name.length > 0xFFFF) {
+                throw new IllegalArgumentException(
+                        "tag " + Printable.quote(tagNames.get(i))
+                                + " is longer than an entry can hold (65535 bytes once '%', '|' and lone surrogates are escaped)");
+            }
             names.add(name);
             size += 2 + name.length + 1 + tagVersions.get(i).length;
         }
@@ -98,7 +106,7 @@ record Envelope(
             for (int i = 0; i < count; i++) {
                 byte[] name = new byte[Short.toUnsignedInt(in.getShort())];
                 in.get(name);
-                names.add(new String(name, StandardCharsets.UTF_8));
+                names.add(unescape(new String(name, StandardCharsets.UTF_8)));
                 byte[] version = new byte[Byte.toUnsignedInt(in.get())];
                 in.get(version);
                 versions.add(version);
@@ -132,5 +140,41 @@ record Envelope(
 
     Envelope withExpiry(long writtenAt, long expiresAt) {
         return new Envelope(isNull, codecId, writtenAt, expiresAt, tagNames, tagVersions, payload);
+    }
+
+    private static boolean isHex(String text, int from, int to) {
+        if (to > text.length()) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (Character.digit(text.charAt(i), 16) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The inverse of {@link KeyLayout#escape}: {@code %25}, {@code %7C} and {@code %uXXXX} back. */
+    static String unescape(String escaped) {
+        if (escaped.indexOf('%') < 0) {
+            return escaped;
+        }
+        StringBuilder out = new StringBuilder(escaped.length());
+        for (int i = 0; i < escaped.length(); i++) {
+            char c = escaped.charAt(i);
+            if (c == '%' && escaped.startsWith("25", i + 1)) {
+                out.append('%');
+                i += 2;
+            } else if (c == '%' && escaped.startsWith("7C", i + 1)) {
+                out.append('|');
+                i += 2;
+            } else if (c == '%' && escaped.startsWith("u", i + 1) && isHex(escaped, i + 2, i + 6)) {
+                out.append((char) Integer.parseInt(escaped.substring(i + 2, i + 6), 16));
+                i += 5;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 }
