@@ -48,7 +48,7 @@ class MemcachedProviderTest {
         try (Cache cache = Cache.open(uri)) {
             cache.put("k", "v");
             assertThat(cache.get("k", String.class).value()).isEqualTo("v");
-            assertThat(MemcachedFixture.single().rawGet("shop:e:k")).isNotNull();
+            assertThat(MemcachedFixture.single().rawGet("shop:e|k")).isNotNull();
         }
     }
 

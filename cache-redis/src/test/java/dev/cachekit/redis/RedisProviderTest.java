@@ -71,10 +71,10 @@ class RedisProviderTest {
                 assertThat(cache.describe()).isEqualTo("redis " + server.address() + "/3");
             }
             try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
-                assertThat(jedis.exists("db-test:e:k")).isFalse();
+                assertThat(jedis.exists("db-test:e|k")).isFalse();
                 jedis.select(3);
-                assertThat(jedis.exists("db-test:e:k")).isTrue();
-                jedis.del("db-test:e:k");
+                assertThat(jedis.exists("db-test:e|k")).isTrue();
+                jedis.del("db-test:e|k");
             }
         }
 
@@ -202,8 +202,8 @@ class RedisProviderTest {
                     assertThat(cache.get("k", String.class).value()).isEqualTo("v");
                     assertThat(cache.describe()).isEqualTo("redis " + server.address());
                 }
-                assertThat(jedis.exists("own:e:k")).isTrue();
-                jedis.del("own:e:k");
+                assertThat(jedis.exists("own:e|k")).isTrue();
+                jedis.del("own:e|k");
             }
         }
 
@@ -225,8 +225,8 @@ class RedisProviderTest {
                             .startsWith("redis-cluster ")
                             .contains(masters.get(0).address());
                 }
-                assertThat(jedis.exists("own:e:k")).isTrue();
-                jedis.del("own:e:k");
+                assertThat(jedis.exists("own:e|k")).isTrue();
+                jedis.del("own:e|k");
             }
         }
 

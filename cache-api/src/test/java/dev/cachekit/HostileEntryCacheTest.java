@@ -1,0 +1,47 @@
+package dev.cachekit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cachekit.codec.JdkCodec;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@DisplayName("A hostile entry read through the cache")
+class HostileEntryCacheTest {
+
+    @Test
+    @Timeout(60)
+    @DisplayName("fails fast with a CodecException naming the key (escaped), the codec and the limit")
+    void nestedSets() {
+        Set<Object> root = new HashSet<>();
+        Set<Object> s1 = root;
+        Set<Object> s2 = new HashSet<>();
+        for (int i = 0; i < 28; i++) {
+            Set<Object> t1 = new HashSet<>();
+            Set<Object> t2 = new HashSet<>();
+            t1.add("foo");
+            s1.add(t1);
+            s1.add(t2);
+            s2.add(t1);
+            s2.add(t2);
+            s1 = t1;
+            s2 = t2;
+        }
+        try (Cache cache =
+                Cache.builder().uri("memory:").codec(JdkCodec.create()).build()) {
+            cache.put("dos\r\nforged", root);
+
+            assertThatThrownBy(() -> cache.get("dos\r\nforged", Object.class))
+                    .isInstanceOf(CodecException.class)
+                    .hasMessageContaining("dos\\r\\nforged'")
+                    .hasMessageContaining("jdk")
+                    .hasMessageContaining("hashing")
+                    .hasMessageNotContaining("\n");
+            assertThat(cache.get("other", Object.class).isHit()).isFalse();
+        }
+    }
+}
