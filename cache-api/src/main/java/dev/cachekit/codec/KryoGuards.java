@@ -227,6 +227,7 @@ final class KryoGuards {
     }
 
     /** Costs every decoded collection before the collection holding it may hash it. */
+    @SuppressWarnings("rawtypes") // Kryo's own signatures
     static final class GuardedKryo extends Kryo {
         GuardedKryo(com.esotericsoftware.kryo.ClassResolver resolver) {
             super(resolver, null);
@@ -318,6 +319,7 @@ final class KryoGuards {
     }
 
     /** Kryo's object array serializer, refusing a length the entry cannot hold before allocating. */
+    @SuppressWarnings("rawtypes") // Kryo's own signatures
     public static final class GuardedObjectArraySerializer extends DefaultArraySerializers.ObjectArraySerializer {
         /**
          * Used by Kryo.
@@ -340,6 +342,7 @@ final class KryoGuards {
     }
 
     /** Kryo's string array serializer, refusing a length the entry cannot hold before allocating. */
+    @SuppressWarnings("rawtypes") // Kryo's own signatures
     public static final class GuardedStringArraySerializer extends DefaultArraySerializers.StringArraySerializer {
         /** Used by Kryo. */
         public GuardedStringArraySerializer() {}
