@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachekit.Cache;
 import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.Store;
 import dev.cachekit.tck.ServerProcess;
 import java.nio.charset.StandardCharsets;
@@ -103,13 +104,13 @@ class MemcachedTtlTest {
             cache.put("brief", "value", Duration.ofMillis(300));
             cache.put("lasting", "value", Duration.ofMinutes(5));
             sleep(Duration.ofMillis(450));
-            assertThat(fixture.rawGet("ttl:e:brief"))
+            assertThat(fixture.rawGet(KeyLayout.of("ttl:").entry("brief")))
                     .as("still held by memcached")
                     .isNotNull();
             assertThat(cache.get("brief", String.class).isHit()).isFalse();
             assertThat(cache.get("lasting", String.class).value()).isEqualTo("value");
             sleep(Duration.ofMillis(2_800));
-            assertThat(fixture.rawGet("ttl:e:brief"))
+            assertThat(fixture.rawGet(KeyLayout.of("ttl:").entry("brief")))
                     .as("gone from memcached after its whole seconds")
                     .isNull();
         }
