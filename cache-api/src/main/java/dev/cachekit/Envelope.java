@@ -6,7 +6,6 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -122,20 +121,6 @@ record Envelope(
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new CorruptEntryException(key, "truncated or malformed header", e);
         }
-    }
-
-    /** Whether this entry was written under exactly these tags with exactly these versions. */
-    boolean matchesTags(List<String> names, List<byte[]> currentVersions) {
-        if (!tagNames.equals(names)) {
-            return false;
-        }
-        for (int i = 0; i < currentVersions.size(); i++) {
-            byte[] current = currentVersions.get(i);
-            if (current == null || !Arrays.equals(current, tagVersions.get(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     Envelope withExpiry(long writtenAt, long expiresAt) {

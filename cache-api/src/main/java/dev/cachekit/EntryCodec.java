@@ -1,0 +1,111 @@
+package dev.cachekit;
+
+import dev.cachekit.codec.Codec;
+import dev.cachekit.internal.Printable;
+import dev.cachekit.spi.Store;
+import dev.cachekit.spi.StoreCapabilities;
+import java.util.List;
+
+/**
+ * Values to entry bytes and back: wraps the codec's payload in an {@link Envelope} (null flag,
+ * codec id, write time and expiry, the tags and their versions, checksum) and checks what an entry
+ * can hold before anything is written.
+ */
+final class EntryCodec {
+
+    /** An envelope keeps a tag version's length in one byte. */
+    private static final int MAX_TAG_VERSION_BYTES = 0xFF;
+
+    private final Codec codec;
+    private final int maxValueBytes;
+    private final String storeDescription;
+
+    EntryCodec(Codec codec, StoreCapabilities capabilities, String storeDescription) {
+        this.codec = codec;
+        this.maxValueBytes = capabilities.maxValueBytes();
+        this.storeDescription = storeDescription;
+    }
+
+    /**
+     * The bytes of an entry.
+     *
+     * @param storeKey the entry's store key, for messages
+     * @param payload the value's bytes from {@link #payload}, or null for a cached null
+     * @param nowMillis the write time
+     * @param ttlMillis the TTL, or {@link Store#NO_EXPIRY}
+     * @param tags the tags the entry carries, sorted
+     * @param versions their current versions, in the same order
+     */
+    byte[] entry(
+            String storeKey, byte[] payload, long nowMillis, long ttlMillis, List<String> tags, List<byte[]> versions) {
+        checkVersions(storeKey, tags, versions);
+        long expires = ttlMillis == Store.NO_EXPIRY ? 0 : nowMillis + ttlMillis;
+        byte[] bytes = new Envelope(
+                        payload == null,
+                        codec.id(),
+                        nowMillis,
+                        expires,
+                        tags,
+                        versions,
+                        payload == null ? new byte[0] : payload)
+                .encode();
+        if (bytes.length > maxValueBytes) {
+            throw new IllegalArgumentException("the value for key " + Printable.quote(storeKey) + " is " + bytes.length
+                    + " bytes encoded, but " + storeDescription + " accepts at most " + maxValueBytes
+                    + "; nothing was written");
+        }
+        return bytes;
+    }
+
+    /** The envelope of an entry's bytes, refusing one written with another codec. */
+    Envelope decode(String storeKey, byte[] raw) {
+        Envelope envelope = Envelope.decode(storeKey, raw);
+        if (envelope.codecId() != codec.id()) {
+            throw new CorruptEntryException(
+                    storeKey,
+                    "written with codec id " + envelope.codecId()
+                            + ", but this cache uses codec " + codec.name() + " (id " + codec.id()
+                            + "); every cache on one prefix must use the same codec");
+        }
+        return envelope;
+    }
+
+    /** The value an envelope holds (null for a cached null). */
+    <T> T value(String storeKey, Envelope envelope, Class<T> type) {
+        if (envelope.isNull()) {
+            return null;
+        }
+        try {
+            return codec.decode(envelope.payload(), type);
+        } catch (CodecException e) {
+            throw new CodecException("entry " + Printable.quote(storeKey) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The codec's bytes for a value, or null for a null value. */
+    byte[] payload(String storeKey, Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return codec.encode(value);
+        } catch (CodecException e) {
+            throw new CodecException("entry " + Printable.quote(storeKey) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkVersions(String storeKey, List<String> tags, List<byte[]> versions) {
+        if (versions.size() != tags.size()) {
+            throw new CacheException("the tagger gave " + versions.size() + " versions for the " + tags.size()
+                    + " tags of entry " + Printable.quote(storeKey) + "; nothing was written");
+        }
+        for (int i = 0; i < versions.size(); i++) {
+            byte[] version = versions.get(i);
+            if (version == null || version.length > MAX_TAG_VERSION_BYTES) {
+                throw new CacheException("the tagger gave tag " + Printable.quote(tags.get(i)) + " a version of "
+                        + (version == null ? "null" : version.length + " bytes") + ", but an entry holds at most "
+                        + MAX_TAG_VERSION_BYTES + " bytes; nothing was written for " + Printable.quote(storeKey));
+            }
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.cachekit;
+
+import dev.cachekit.codec.CodecTypes;
+import dev.cachekit.spi.Backoff;
+import dev.cachekit.spi.KeyLayout;
+import dev.cachekit.spi.LockLease;
+import dev.cachekit.spi.Locker;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The load path of {@code getOrLoad}: one loading thread per key in this JVM (the others join its
+ * result), the key's distributed load lock, waiting for another node's load, and the load-timeout
+ * policy.
+ */
+final class LoadCoordinator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoadCoordinator.class);
+
+    /** One entry as {@code getOrLoad} sees it: read it, and write a loaded value with its TTL. */
+    interface Entry<T> {
+        Lookup<T> read();
+
+        void write(T value);
+    }
+
+    private final Locker locker;
+    private final KeyLayout layout;
+    private final LockRenewals renewals;
+    private final DefaultCache.Settings settings;
+    private final Events events;
+    private final ConcurrentHashMap<String, CompletableFuture<Object>> loading = new ConcurrentHashMap<>();
+
+    LoadCoordinator(
+            Locker locker, KeyLayout layout, LockRenewals renewals, DefaultCache.Settings settings, Events events) {
+        this.locker = locker;
+        this.layout = layout;
+        this.renewals = renewals;
+        this.settings = settings;
+        this.events = events;
+    }
+
+    /**
+     * Returns the entry's value, loading it once cluster-wide on a miss.
+     *
+     * @param key the caller's key, for events and messages
+     * @param storeKey the entry's store key: the single flight is per store key, whatever the view
+     */
+    <T> T getOrLoad(String key, String storeKey, Class<T> type, Entry<T> entry, Loader<? extends T> loader) {
+        Lookup<T> first = read(key, entry);
+        if (first.isHit()) {
+            return first.value();
+        }
+        long deadline = System.nanoTime() + settings.loadTimeout().toNanos();
+        CompletableFuture<Object> mine = new CompletableFuture<>();
+        CompletableFuture<Object> leader = loading.putIfAbsent(storeKey, mine);
+        if (leader != null) {
+            events.tell(l -> l.joinedLoad(key));
+            return follow(leader, key, storeKey, type, entry, loader, deadline);
+        }
+        try {
+            T value = lead(key, entry, loader, deadline);
+            mine.complete(value);
+            return value;
+        } catch (Throwable t) {
+            mine.completeExceptionally(t);
+            throw t;
+        } finally {
+            loading.remove(storeKey, mine);
+        }
+    }
+
+    /** A read reported to the listener with its outcome and duration. */
+    private <T> Lookup<T> read(String key, Entry<T> entry) {
+        long started = System.nanoTime();
+        Lookup<T> found = entry.read();
+        CacheListener.ReadResult result = found.isMiss()
+                ? CacheListener.ReadResult.MISS
+                : found.isCachedNull() ? CacheListener.ReadResult.CACHED_NULL : CacheListener.ReadResult.HIT;
+        Duration took = Events.since(started);
+        events.tell(l -> l.read(key, result, took));
+        return found;
+    }
+
+    /** Waits for this JVM's loading thread of the same key. */
+    private <T> T follow(
+            CompletableFuture<Object> leader,
+            String key,
+            String storeKey,
+            Class<T> type,
+            Entry<T> entry,
+            Loader<? extends T> loader,
+            long deadline) {
+        try {
+            return CodecTypes.cast(leader.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS), type);
+        } catch (TimeoutException e) {
+            return onTimeout(key, entry, loader);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CacheException("interrupted while waiting for key '" + key + "' to be loaded", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof LoadInterruptedException) {
+                // Only the loading thread was interrupted, not this one: go on without it.
+                return getOrLoad(key, storeKey, type, entry, loader);
+            }
+            if (cause instanceof CacheLoadException loadFailure) {
+                throw new CacheLoadException(key, loadFailure.getCause());
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new CacheException("loading key '" + key + "' failed", cause);
+        }
+    }
+
+    /** The distributed part: lock, re-check, load, put, release; or wait for the holder. */
+    private <T> T lead(String key, Entry<T> entry, Loader<? extends T> loader, long deadline) {
+        String lockKey = layout.loadLock(key);
+        Backoff backoff = new Backoff();
+        boolean waiting = false;
+        while (true) {
+            Optional<LockLease> lease = locker.tryAcquire(lockKey, settings.lockLease());
+            if (lease.isPresent()) {
+                events.tell(l -> l.lockAcquired(key));
+                LeaseWatchdog watchdog = null;
+                try {
+                    // Inside the try: if the cache is closing and the watchdog cannot start,
+                    // the lock is still released rather than left to its lease.
+                    watchdog = renewals.watch(locker, lease.get(), settings.lockLease(), null);
+                    Lookup<T> again = entry.read();
+                    if (again.isHit()) {
+                        return again.value();
+                    }
+                    return loadAndPut(key, entry, loader);
+                } finally {
+                    if (watchdog != null) {
+                        watchdog.stop();
+                    }
+                    releaseQuietly(lease.get());
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return onTimeout(key, entry, loader);
+            }
+            if (!waiting) {
+                waiting = true;
+                events.tell(l -> l.waitingForHolder(key));
+            }
+            Duration wait = locker.signalsRelease() ? Backoff.SIGNAL_SAFETY_WAIT : backoff.next();
+            try {
+                locker.awaitRelease(lockKey, Duration.ofNanos(Math.min(left, wait.toNanos())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LoadInterruptedException(key, e);
+            }
+            Lookup<T> again = read(key, entry);
+            if (again.isHit()) {
+                return again.value();
+            }
+        }
+    }
+
+    private <T> T onTimeout(String key, Entry<T> entry, Loader<? extends T> loader) {
+        if (settings.loadTimeoutPolicy() == LoadTimeoutPolicy.FAIL) {
+            throw new CacheLoadTimeoutException(key, settings.loadTimeout());
+        }
+        Lookup<T> last = entry.read();
+        return last.isHit() ? last.value() : loadAndPut(key, entry, loader);
+    }
+
+    private <T> T loadAndPut(String key, Entry<T> entry, Loader<? extends T> loader) {
+        T value;
+        long started = System.nanoTime();
+        try {
+            value = loader.load();
+        } catch (Exception e) {
+            events.tell(l -> l.loadFailed(key, e));
+            throw new CacheLoadException(key, e);
+        }
+        Duration took = Events.since(started);
+        events.tell(l -> l.loaded(key, took));
+        entry.write(value);
+        events.tell(l -> l.stored(key));
+        return value;
+    }
+
+    private void releaseQuietly(LockLease lease) {
+        try {
+            locker.release(lease);
+        } catch (RuntimeException e) {
+            // The value is written; the lock frees itself when its lease ends.
+            LOG.warn("releasing load lock {} failed; it expires with its lease", lease.key(), e);
+        }
+    }
+
+    /** The thread loading a key was interrupted: its own failure, which callers that joined it skip. */
+    private static final class LoadInterruptedException extends CacheException {
+        private static final long serialVersionUID = 1L;
+
+        LoadInterruptedException(String key, InterruptedException cause) {
+            super("interrupted while waiting for key '" + key + "' to be loaded", cause);
+        }
+    }
+}
