@@ -4,8 +4,11 @@ import java.time.Duration;
 
 /**
  * Reads and writes of entries, shared by the whole {@link Cache} (untagged entries) and a {@link
- * TaggedCache} (entries under a set of tags). An entry written under one tag set is found only
- * through a view with exactly that set; through any other view it is a miss.
+ * TaggedCache} (entries under a set of tags). Tags are metadata of an entry, not part of its
+ * identity: an entry records the tags it was written under, and any view (untagged, a subset, a
+ * superset of its tags) reads it as long as every one of those tags is current; once one is flushed
+ * it is a miss through every view. A write through any view replaces the entry and the tags it
+ * records.
  *
  * <p>Keys and values: a key is a non-empty string; a value is any object the cache's codec accepts,
  * or {@code null}, which is cached as a null (negative caching) for the null TTL.
@@ -17,7 +20,9 @@ import java.time.Duration;
 public interface CacheView {
 
     /**
-     * Reads an entry in one round trip (one multi-get of the entry and its tags' versions).
+     * Reads an entry. Through a view naming every tag the entry carries this is one round trip (one
+     * multi-get of the entry and the view's tag versions); through any other view, one more
+     * multi-get fetches the versions of the entry's tags the view did not name.
      *
      * @param key the key
      * @param type the value's type

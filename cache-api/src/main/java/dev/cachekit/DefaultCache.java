@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class DefaultCache implements Cache {
 
-    private static final int MAX_TAG_NAME_CHARS = 0xFFFF;
+    /** An entry keeps a tag name's length (escaped as store keys are, in UTF-8) in two bytes. */
+    private static final int MAX_TAG_NAME_BYTES = 0xFFFF;
     /** The envelope counts tags in two bytes; far fewer are sensible, but this is the hard limit. */
     static final int MAX_TAGS = 0xFFFF;
 
@@ -79,6 +80,7 @@ final class DefaultCache implements Cache {
                 store,
                 backend.tagger(),
                 new EntryCodec(codec, capabilities, store.describe()),
+                new TagCheck(store, layout),
                 new Touches(store, settings.touchWindow(), touchExecutor),
                 settings.clock());
         this.loads = new LoadCoordinator(backend.locker(), layout, renewals, settings, events);
@@ -105,9 +107,9 @@ final class DefaultCache implements Cache {
             if (tag.isEmpty()) {
                 throw new IllegalArgumentException("a tag must not be empty");
             }
-            if (tag.length() > MAX_TAG_NAME_CHARS) {
-                throw new IllegalArgumentException(
-                        "tag " + Printable.quote(tag) + " is longer than " + MAX_TAG_NAME_CHARS + " characters");
+            if (KeyLayout.escape(tag).getBytes(StandardCharsets.UTF_8).length > MAX_TAG_NAME_BYTES) {
+                throw new IllegalArgumentException("tag " + Printable.quote(tag) + " is longer than " + MAX_TAG_NAME_BYTES
+                        + " UTF-8 bytes (once '%', '|' and lone surrogates are escaped)");
             }
             checkKeyLength(layout.tag(tag), "tag " + Printable.quote(tag));
             sorted.add(tag);

@@ -9,9 +9,10 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Reads and writes entries in the store: a read is one multi-get of the entry and the view's tag
- * versions, then the tag check and the expiry; a write reads the tags' versions and sets the
- * entry's envelope.
+ * Reads and writes entries in the store. A read is one multi-get of the entry and the view's tag
+ * versions, then the expiry and the {@link TagCheck} (one more multi-get when the entry records
+ * tags the view did not name). A write, through any view, reads the view's tag versions and
+ * replaces the entry and the tags it records.
  */
 final class Entries {
 
@@ -27,13 +28,15 @@ final class Entries {
     private final Store store;
     private final Tagger tagger;
     private final EntryCodec codec;
+    private final TagCheck tagCheck;
     private final Touches touches;
     private final Clock clock;
 
-    Entries(Store store, Tagger tagger, EntryCodec codec, Touches touches, Clock clock) {
+    Entries(Store store, Tagger tagger, EntryCodec codec, TagCheck tagCheck, Touches touches, Clock clock) {
         this.store = store;
         this.tagger = tagger;
         this.codec = codec;
+        this.tagCheck = tagCheck;
         this.touches = touches;
         this.clock = clock;
     }
@@ -57,7 +60,7 @@ final class Entries {
         if (envelope.expiresAtMillis() != 0 && now >= envelope.expiresAtMillis()) {
             return Lookup.miss();
         }
-        if (!TagCheck.current(envelope, tags.names(), values.subList(1, values.size()))) {
+        if (!tagCheck.current(envelope, tags, values.subList(1, values.size()))) {
             return Lookup.miss();
         }
         touches.maybeTouch(storeKey, raw, envelope, now);

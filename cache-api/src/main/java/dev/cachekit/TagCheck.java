@@ -1,29 +1,63 @@
 package dev.cachekit;
 
+import dev.cachekit.spi.KeyLayout;
+import dev.cachekit.spi.Store;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
-/** Whether an entry is current: written under exactly the view's tags, each at its current version. */
+/**
+ * Whether an entry is current: every tag recorded in its envelope still has the version recorded
+ * there. Tags are metadata of an entry, not part of its identity, so any view reads it: the
+ * versions of the view's own tags come with the entry in one multi-get, and the recorded tags the
+ * view did not name are fetched in one more.
+ */
 final class TagCheck {
 
-    private TagCheck() {}
+    private final Store store;
+    private final KeyLayout layout;
+
+    TagCheck(Store store, KeyLayout layout) {
+        this.store = store;
+        this.layout = layout;
+    }
 
     /**
      * @param envelope the entry read
-     * @param viewTags the view's tags, sorted
-     * @param viewVersions their current versions, in the same order (null for a tag with none)
+     * @param view the reading view's tags
+     * @param viewVersions the current versions of the view's tags, read with the entry (null for a
+     *     tag that has none)
+     * @return {@code true} if every tag the entry records is at its recorded version
      */
-    static boolean current(Envelope envelope, List<String> viewTags, List<byte[]> viewVersions) {
-        if (!envelope.tagNames().equals(viewTags)) {
-            return false;
+    boolean current(Envelope envelope, Entries.Tags view, List<byte[]> viewVersions) {
+        List<String> recorded = envelope.tagNames();
+        List<String> unreadKeys = new ArrayList<>(0);
+        List<byte[]> unreadVersions = new ArrayList<>(0);
+        for (int i = 0; i < recorded.size(); i++) {
+            byte[] version = envelope.tagVersions().get(i);
+            int at = Collections.binarySearch(view.names(), recorded.get(i));
+            if (at < 0) {
+                unreadKeys.add(layout.tag(recorded.get(i)));
+                unreadVersions.add(version);
+            } else if (!same(viewVersions.get(at), version)) {
+                // Decided without the second round trip.
+                return false;
+            }
         }
-        for (int i = 0; i < viewVersions.size(); i++) {
-            byte[] current = viewVersions.get(i);
-            if (current == null
-                    || !Arrays.equals(current, envelope.tagVersions().get(i))) {
+        if (unreadKeys.isEmpty()) {
+            return true;
+        }
+        List<byte[]> current = store.getAll(unreadKeys);
+        for (int i = 0; i < unreadKeys.size(); i++) {
+            if (!same(current.get(i), unreadVersions.get(i))) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean same(byte[] current, byte[] recorded) {
+        return current != null && Arrays.equals(current, recorded);
     }
 }

@@ -56,14 +56,36 @@ class TagTest {
     }
 
     @Test
-    @DisplayName("the order of tags does not matter, and a different tag set is a miss")
-    void tagOrderAndSet() {
+    @DisplayName("tags are metadata: any view reads the entry while its tags are current, none once one is flushed")
+    void anyViewReadsTheEntry() {
         cache.tags("b", "a").put("k", 1);
 
         assertThat(cache.tags("a", "b").get("k", Integer.class).value()).isEqualTo(1);
-        assertThat(cache.tags("a").get("k", Integer.class).isMiss()).isTrue();
-        assertThat(cache.tags("a", "b", "c").get("k", Integer.class).isMiss()).isTrue();
+        assertThat(cache.tags("a").get("k", Integer.class).value()).isEqualTo(1);
+        assertThat(cache.tags("a", "b", "c").get("k", Integer.class).value()).isEqualTo(1);
+        assertThat(cache.get("k", Integer.class).value()).isEqualTo(1);
+
+        cache.tags("c").flush();
+        assertThat(cache.get("k", Integer.class).value())
+                .as("a tag the entry does not carry")
+                .isEqualTo(1);
+        cache.tags("b").flush();
         assertThat(cache.get("k", Integer.class).isMiss()).isTrue();
+        assertThat(cache.tags("a").get("k", Integer.class).isMiss()).isTrue();
+        assertThat(cache.tags("a", "b").get("k", Integer.class).isMiss()).isTrue();
+    }
+
+    @Test
+    @DisplayName("tag names are recorded without loss: a lone surrogate never reads as another name's tag")
+    void loneSurrogateTagNames() {
+        cache.tags("s\uD800").put("k", "V");
+
+        cache.tags("s?").flush();
+        cache.tags("s\uFFFD").flush();
+        assertThat(cache.get("k", String.class).value()).isEqualTo("V");
+
+        cache.tags("s\uD800").flush();
+        assertThat(cache.get("k", String.class).isMiss()).isTrue();
     }
 
     @Test

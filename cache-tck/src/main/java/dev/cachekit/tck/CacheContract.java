@@ -436,6 +436,120 @@ public abstract class CacheContract extends ContractSupport {
     }
 
     @Nested
+    @DisplayName("Tags are metadata of an entry")
+    class TagsAreMetadata {
+
+        @Test
+        @DisplayName("an entry written under tags is read through the untagged view")
+        void untaggedReadOfTaggedEntry() {
+            Cache cache = cache(open());
+            cache.tags("users", "user:42").put("k", "V");
+            assertThat(cache.get("k", String.class)).isEqualTo(Lookup.hit("V"));
+        }
+
+        @Test
+        @DisplayName("an entry written under tags is read through a view naming a subset of them")
+        void subsetView() {
+            Cache cache = cache(open());
+            cache.tags("users", "user:42").put("k", "V");
+            assertThat(cache.tags("users").get("k", String.class)).isEqualTo(Lookup.hit("V"));
+            assertThat(cache.tags("user:42").get("k", String.class)).isEqualTo(Lookup.hit("V"));
+        }
+
+        @Test
+        @DisplayName("an entry written under tags is read through a view naming more tags than it carries")
+        void supersetView() {
+            Cache cache = cache(open());
+            cache.tags("users").put("k", "V");
+            assertThat(cache.tags("users", "orders").get("k", String.class)).isEqualTo(Lookup.hit("V"));
+            cache.put("plain", "P");
+            assertThat(cache.tags("users").get("plain", String.class)).isEqualTo(Lookup.hit("P"));
+        }
+
+        @Test
+        @DisplayName("flushing one recorded tag makes the entry a miss through every view, on the other client too")
+        void flushOfRecordedTagIsAMissEverywhere() {
+            Cache cache = cache(open());
+            Cache other = cache(openSecond());
+            cache.tags("users", "user:42").put("k", "V");
+            cache.tags("orders").flush();
+            assertThat(cache.get("k", String.class).value())
+                    .as("a flush of a tag the entry does not carry")
+                    .isEqualTo("V");
+            other.tags("user:42").flush();
+            assertThat(cache.get("k", String.class).isMiss()).isTrue();
+            assertThat(cache.tags("users").get("k", String.class).isMiss()).isTrue();
+            assertThat(cache.tags("user:42").get("k", String.class).isMiss()).isTrue();
+            assertThat(cache.tags("users", "user:42").get("k", String.class).isMiss())
+                    .isTrue();
+            assertThat(cache.tags("users", "user:42", "orders")
+                            .get("k", String.class)
+                            .isMiss())
+                    .isTrue();
+            assertThat(other.get("k", String.class).isMiss()).isTrue();
+        }
+
+        @Test
+        @DisplayName("an untagged getOrLoad returns a tagged entry and never overwrites it")
+        void untaggedGetOrLoadKeepsTaggedEntry() {
+            Backend backend = open();
+            Cache cache = cache(backend);
+            cache.tags("users").put("k", "tagged");
+            byte[] before = backendFixture().rawGet(entryKey("k"));
+            AtomicInteger loads = new AtomicInteger();
+            assertThat(cache.getOrLoad("k", String.class, () -> "L" + loads.incrementAndGet()))
+                    .isEqualTo("tagged");
+            assertThat(loads).hasValue(0);
+            assertThat(backendFixture().rawGet(entryKey("k"))).isEqualTo(before);
+            cache.tags("users").flush();
+            assertThat(cache.get("k", String.class).isMiss())
+                    .as("the entry still carries its tag")
+                    .isTrue();
+        }
+
+        @Test
+        @DisplayName("a write through any view replaces the entry and the tags it carries")
+        void writeReplacesTags() {
+            Cache cache = cache(open());
+            cache.tags("users").put("k", "tagged");
+            cache.put("k", "untagged");
+            cache.tags("users").flush();
+            assertThat(cache.get("k", String.class).value()).isEqualTo("untagged");
+            cache.tags("orders").put("k", "orders");
+            cache.tags("users").flush();
+            assertThat(cache.tags("users").get("k", String.class).value()).isEqualTo("orders");
+            cache.tags("orders").flush();
+            assertThat(cache.tags("users").get("k", String.class).isMiss()).isTrue();
+        }
+
+        @Test
+        @DisplayName("a read through the entry's own tags is one round trip; through any other view at most two")
+        void roundTrips() {
+            Counted counted = openCounted();
+            Cache cache = cache(counted.backend());
+            cache.tags("a", "b").put("k", "V");
+            List<TaggedCache> others = List.of(cache.tags("a"), cache.tags("b"), cache.tags("a", "b", "c"));
+            counted.store().reset();
+            assertThat(cache.tags("b", "a").get("k", String.class).value()).isEqualTo("V");
+            assertThat(counted.store().total())
+                    .as("store calls of an exact-tags read")
+                    .isEqualTo(1);
+            counted.store().reset();
+            assertThat(cache.get("k", String.class).value()).isEqualTo("V");
+            assertThat(counted.store().total())
+                    .as("store calls of an untagged read")
+                    .isEqualTo(2);
+            for (TaggedCache view : others) {
+                counted.store().reset();
+                assertThat(view.get("k", String.class).value()).isEqualTo("V");
+                assertThat(counted.store().total())
+                        .as("store calls of a read through " + view.tags())
+                        .isLessThanOrEqualTo(2);
+            }
+        }
+    }
+
+    @Nested
     @DisplayName("The stampede")
     class Stampede {
 
