@@ -18,9 +18,8 @@ import java.util.Collection;
  *
  * <p><b>Defaults</b> (each can be changed with {@link #builder()} or a URI option): key prefix
  * {@code cachekit:} ({@code prefix}); TTL 2 hours ({@code ttl}); TTL of a cached null 1 minute
- * ({@code nullTtl}); touch window 10 minutes ({@code touchWindow}: a read that finds an entry
- * within this time of expiring extends it by its TTL, in the background, for entries whose TTL is
- * longer than the window; {@code 0s} disables it); load lock lease 30 seconds ({@code lockLease},
+ * ({@code nullTtl}); no sliding expiry ({@code touchWindow}, default {@code 0s}: set it to let
+ * reads extend hot entries, see {@link CacheBuilder#touchWindow}); load lock lease 30 seconds ({@code lockLease},
  * renewed every third of it while the loader runs); load timeout 30 seconds ({@code loadTimeout})
  * with {@link LoadTimeoutPolicy#FAIL} ({@code onLoadTimeout=fail|load}); codec {@link
  * dev.cachekit.codec.KryoCodec} with its default allow-list.

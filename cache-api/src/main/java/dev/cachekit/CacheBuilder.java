@@ -30,8 +30,8 @@ public final class CacheBuilder {
     public static final Duration DEFAULT_TTL = Duration.ofHours(2);
     /** Default TTL of a cached null. */
     public static final Duration DEFAULT_NULL_TTL = Duration.ofMinutes(1);
-    /** Default touch window. */
-    public static final Duration DEFAULT_TOUCH_WINDOW = Duration.ofMinutes(10);
+    /** Default touch window: zero, so reads never extend entries unless asked to. */
+    public static final Duration DEFAULT_TOUCH_WINDOW = Duration.ZERO;
     /** Default lease of a load lock. */
     public static final Duration DEFAULT_LOCK_LEASE = Duration.ofSeconds(30);
     /** Default time {@code getOrLoad} waits for another caller's load. */
@@ -134,9 +134,11 @@ public final class CacheBuilder {
     }
 
     /**
-     * Sets the touch window (default 10 minutes): a read that finds an entry this close to expiring
-     * extends it by its TTL, in the background. Applies to entries whose TTL is longer than the
-     * window. {@link Duration#ZERO} turns touching off.
+     * Turns on sliding expiry, where reads extend hot entries (default {@link Duration#ZERO}: off).
+     * A read that finds an entry within {@code window} of expiring extends it by its TTL, in the
+     * background, without blocking the read. Applies to entries whose TTL is longer than the
+     * window. Off by default because an entry that is read often then never expires, so it is never
+     * refreshed from its source unless a tag flush or a remove drops it.
      *
      * @param window from 0s (off) to 365000d
      * @throws IllegalArgumentException if out of that range, naming the largest accepted value

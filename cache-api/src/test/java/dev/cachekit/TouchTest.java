@@ -61,6 +61,25 @@ class TouchTest {
     }
 
     @Test
+    @DisplayName("by default reads never extend an entry: a hot entry expires on time")
+    void offByDefault() {
+        HandClock clock = new HandClock();
+        try (Cache cache = Cache.builder()
+                .store(new MemoryStore())
+                .clock(clock)
+                .touchExecutor(Runnable::run)
+                .build()) {
+            cache.put("k", "v", Duration.ofHours(1));
+
+            clock.advance(Duration.ofMinutes(59)); // one minute left
+            assertThat(cache.get("k", String.class).value()).isEqualTo("v");
+
+            clock.advance(Duration.ofMinutes(2));
+            assertThat(cache.get("k", String.class).isMiss()).isTrue();
+        }
+    }
+
+    @Test
     @DisplayName("a read outside the touch window leaves the expiry alone")
     void readOutsideWindowDoesNotExtend() {
         HandClock clock = new HandClock();
