@@ -21,7 +21,8 @@ import java.util.Collection;
  * ({@code nullTtl}); no sliding expiry ({@code touchWindow}, default {@code 0s}: set it to let
  * reads extend hot entries, see {@link CacheBuilder#touchWindow}); load lock lease 30 seconds ({@code lockLease},
  * renewed every third of it while the loader runs); load timeout 30 seconds ({@code loadTimeout})
- * with {@link LoadTimeoutPolicy#FAIL} ({@code onLoadTimeout=fail|load}); codec {@link
+ * with {@link LoadTimeoutPolicy#FAIL} ({@code onLoadTimeout=fail|load}); store errors in
+ * {@code getOrLoad} thrown, {@link StoreErrorPolicy#FAIL} ({@code onStoreError=fail|load}); codec {@link
  * dev.cachekit.codec.KryoCodec} with its default allow-list.
  *
  * <p><b>Keys in the store</b> are laid out by {@link dev.cachekit.spi.KeyLayout}: entries, tag

@@ -38,6 +38,7 @@ public final class CacheBuilder {
     public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(30);
 
     private String uri;
+
     private Backend backend;
     private Codec codec;
     private String prefix;
@@ -47,6 +48,7 @@ public final class CacheBuilder {
     private Duration lockLease;
     private Duration loadTimeout;
     private LoadTimeoutPolicy loadTimeoutPolicy;
+    private StoreErrorPolicy storeErrorPolicy;
     private Clock clock = Clock.systemUTC();
     private Executor touchExecutor;
     private CacheListener listener = CacheListener.NONE;
@@ -186,6 +188,18 @@ public final class CacheBuilder {
     }
 
     /**
+     * Sets what {@code getOrLoad} does when the store fails (default {@link StoreErrorPolicy#FAIL};
+     * URI option {@code onStoreError=fail|load}).
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public CacheBuilder storeErrorPolicy(StoreErrorPolicy policy) {
+        this.storeErrorPolicy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /**
      * Sets the clock that stamps entries' write and expiry times (default: the system clock).
      *
      * @param clock the clock
@@ -258,6 +272,7 @@ public final class CacheBuilder {
         Duration lease = lockLease;
         Duration timeout = loadTimeout;
         LoadTimeoutPolicy policy = loadTimeoutPolicy;
+        StoreErrorPolicy onStoreError = storeErrorPolicy;
         if (options != null) {
             p = pick(p, options.take("prefix", null));
             ttl = pick(ttl, ttlOption(options, "ttl"));
@@ -268,6 +283,9 @@ public final class CacheBuilder {
                     pick(timeout, options.takeDuration("loadTimeout", null, Duration.ofMillis(1), Durations.MAX_WAIT));
             policy =
                     pick(policy, options.take("onLoadTimeout").map(this::policy).orElse(null));
+            onStoreError = pick(
+                    onStoreError,
+                    options.take("onStoreError").map(this::storeErrorPolicy).orElse(null));
         }
         return new DefaultCache.Settings(
                 pick(p, DEFAULT_PREFIX),
@@ -277,6 +295,7 @@ public final class CacheBuilder {
                 pick(lease, DEFAULT_LOCK_LEASE),
                 pick(timeout, DEFAULT_LOAD_TIMEOUT),
                 pick(policy, LoadTimeoutPolicy.FAIL),
+                pick(onStoreError, StoreErrorPolicy.FAIL),
                 clock,
                 touchExecutor,
                 listener);
@@ -299,6 +318,18 @@ public final class CacheBuilder {
                 return LoadTimeoutPolicy.LOAD_ANYWAY;
             default:
                 throw new CacheConfigurationException("option onLoadTimeout=" + Printable.escape(text) + " in "
+                        + UriOptions.redact(uri) + " must be 'fail' or 'load'");
+        }
+    }
+
+    private StoreErrorPolicy storeErrorPolicy(String text) {
+        switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "fail":
+                return StoreErrorPolicy.FAIL;
+            case "load":
+                return StoreErrorPolicy.LOAD;
+            default:
+                throw new CacheConfigurationException("option onStoreError=" + Printable.escape(text) + " in "
                         + UriOptions.redact(uri) + " must be 'fail' or 'load'");
         }
     }

@@ -96,9 +96,11 @@ public interface CacheView {
      * flight is per key, whatever the view's tags.
      *
      * <p>A loader failure reaches every caller waiting in this JVM as a {@link CacheLoadException}
-     * and caches nothing. A store failure (server down) is thrown as a {@link
-     * dev.cachekit.StoreException}; the loader is not called then, so an outage of the cache
-     * never turns into a stampede on the source.
+     * and caches nothing. A store failure (server down) is decided by the {@link StoreErrorPolicy}:
+     * under {@link StoreErrorPolicy#FAIL}, the default, it is thrown as a {@link
+     * dev.cachekit.StoreException} and the loader is not called, so an outage of the cache never
+     * turns into a stampede on the source; under {@link StoreErrorPolicy#LOAD} the loader runs (one
+     * caller per key at a time in this JVM) and its value is returned, even when writing it fails.
      *
      * @param key the key
      * @param type the value's type

@@ -43,6 +43,7 @@ final class DefaultCache implements Cache {
             Duration lockLease,
             Duration loadTimeout,
             LoadTimeoutPolicy loadTimeoutPolicy,
+            StoreErrorPolicy storeErrorPolicy,
             Clock clock,
             Executor touchExecutor,
             CacheListener listener) {}
@@ -108,8 +109,8 @@ final class DefaultCache implements Cache {
                 throw new IllegalArgumentException("a tag must not be empty");
             }
             if (KeyLayout.escape(tag).getBytes(StandardCharsets.UTF_8).length > MAX_TAG_NAME_BYTES) {
-                throw new IllegalArgumentException("tag " + Printable.quote(tag) + " is longer than " + MAX_TAG_NAME_BYTES
-                        + " UTF-8 bytes (once '%', '|' and lone surrogates are escaped)");
+                throw new IllegalArgumentException("tag " + Printable.quote(tag) + " is longer than "
+                        + MAX_TAG_NAME_BYTES + " UTF-8 bytes (once '%', '|' and lone surrogates are escaped)");
             }
             checkKeyLength(layout.tag(tag), "tag " + Printable.quote(tag));
             sorted.add(tag);

@@ -54,9 +54,15 @@ final class LoadCoordinator {
      * @param storeKey the entry's store key: the single flight is per store key, whatever the view
      */
     <T> T getOrLoad(String key, String storeKey, Class<T> type, Entry<T> entry, Loader<? extends T> loader) {
-        Lookup<T> first = read(key, entry);
-        if (first.isHit()) {
-            return first.value();
+        boolean storeFailed = false;
+        try {
+            Lookup<T> first = read(key, entry);
+            if (first.isHit()) {
+                return first.value();
+            }
+        } catch (StoreException e) {
+            survive("get", key, e);
+            storeFailed = true;
         }
         long deadline = System.nanoTime() + settings.loadTimeout().toNanos();
         CompletableFuture<Object> mine = new CompletableFuture<>();
@@ -66,7 +72,8 @@ final class LoadCoordinator {
             return follow(leader, key, storeKey, type, entry, loader, deadline);
         }
         try {
-            T value = lead(key, entry, loader, deadline);
+            // With the store failing, the lock is out of reach too: load at once, alone in this JVM.
+            T value = storeFailed ? loadAndPut(key, entry, loader) : lead(key, entry, loader, deadline);
             mine.complete(value);
             return value;
         } catch (Throwable t) {
@@ -130,7 +137,13 @@ final class LoadCoordinator {
         Backoff backoff = new Backoff();
         boolean waiting = false;
         while (true) {
-            Optional<LockLease> lease = locker.tryAcquire(lockKey, settings.lockLease());
+            Optional<LockLease> lease;
+            try {
+                lease = locker.tryAcquire(lockKey, settings.lockLease());
+            } catch (StoreException e) {
+                survive("lock", key, e);
+                return loadAndPut(key, entry, loader);
+            }
             if (lease.isPresent()) {
                 events.tell(l -> l.lockAcquired(key));
                 LeaseWatchdog watchdog = null;
@@ -138,7 +151,7 @@ final class LoadCoordinator {
                     // Inside the try: if the cache is closing and the watchdog cannot start,
                     // the lock is still released rather than left to its lease.
                     watchdog = renewals.watch(locker, lease.get(), settings.lockLease(), null);
-                    Lookup<T> again = entry.read();
+                    Lookup<T> again = readOrSurvive(key, entry);
                     if (again.isHit()) {
                         return again.value();
                     }
@@ -159,13 +172,17 @@ final class LoadCoordinator {
                 events.tell(l -> l.waitingForHolder(key));
             }
             Duration wait = locker.signalsRelease() ? Backoff.SIGNAL_SAFETY_WAIT : backoff.next();
+            Lookup<T> again;
             try {
                 locker.awaitRelease(lockKey, Duration.ofNanos(Math.min(left, wait.toNanos())));
+                again = read(key, entry);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new LoadInterruptedException(key, e);
+            } catch (StoreException e) {
+                survive("get", key, e);
+                return loadAndPut(key, entry, loader);
             }
-            Lookup<T> again = read(key, entry);
             if (again.isHit()) {
                 return again.value();
             }
@@ -176,8 +193,30 @@ final class LoadCoordinator {
         if (settings.loadTimeoutPolicy() == LoadTimeoutPolicy.FAIL) {
             throw new CacheLoadTimeoutException(key, settings.loadTimeout());
         }
-        Lookup<T> last = entry.read();
+        Lookup<T> last = readOrSurvive(key, entry);
         return last.isHit() ? last.value() : loadAndPut(key, entry, loader);
+    }
+
+    /** A read whose store error, under {@link StoreErrorPolicy#LOAD}, counts as a miss. */
+    private <T> Lookup<T> readOrSurvive(String key, Entry<T> entry) {
+        try {
+            return entry.read();
+        } catch (StoreException e) {
+            survive("get", key, e);
+            return Lookup.miss();
+        }
+    }
+
+    /**
+     * A store error on the load path: thrown on under {@link StoreErrorPolicy#FAIL}; reported and
+     * logged under {@link StoreErrorPolicy#LOAD}, where the caller goes on to load.
+     */
+    private void survive(String operation, String key, StoreException error) {
+        if (settings.storeErrorPolicy() == StoreErrorPolicy.FAIL) {
+            events.storeErrorThrown(operation, key, error);
+            throw error;
+        }
+        events.storeErrorSurvived(operation, key, error);
     }
 
     private <T> T loadAndPut(String key, Entry<T> entry, Loader<? extends T> loader) {
@@ -191,7 +230,13 @@ final class LoadCoordinator {
         }
         Duration took = Events.since(started);
         events.tell(l -> l.loaded(key, took));
-        entry.write(value);
+        try {
+            entry.write(value);
+        } catch (StoreException e) {
+            // Under LOAD the value is returned all the same; only the cache missed out.
+            survive("store-loaded", key, e);
+            return value;
+        }
         events.tell(l -> l.stored(key));
         return value;
     }

@@ -124,7 +124,7 @@ class BadInputTest {
         assertThatThrownBy(() -> Cache.open("memory:?prefx=a:"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessage("unknown option [prefx] in memory:?prefx=a:; accepted options: [loadTimeout,"
-                        + " lockLease, nullTtl, onLoadTimeout, prefix, touchWindow, ttl]");
+                        + " lockLease, nullTtl, onLoadTimeout, onStoreError, prefix, touchWindow, ttl]");
     }
 
     @Test
