@@ -250,6 +250,7 @@ final class DefaultCache implements Cache {
             Objects.requireNonNull(loader, "loader");
             checkTtl(ttl);
             checkOpen();
+            entries.checkEncodable(storeKey, type);
             return loads.getOrLoad(
                     key,
                     storeKey,

@@ -75,6 +75,11 @@ final class Entries {
         store.set(storeKey, bytes, ttlMillis);
     }
 
+    /** See {@link EntryCodec#checkEncodable}. */
+    void checkEncodable(String storeKey, Class<?> type) {
+        codec.checkEncodable(storeKey, type);
+    }
+
     void remove(String storeKey) {
         store.delete(storeKey);
     }

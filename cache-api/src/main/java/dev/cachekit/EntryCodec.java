@@ -57,6 +57,22 @@ final class EntryCodec {
         return bytes;
     }
 
+    /**
+     * Fails, naming the key and how to allow the class, if the codec would refuse values of {@code
+     * type}: {@code getOrLoad} asks before calling its loader, so a misconfigured allow-list costs
+     * no load.
+     */
+    void checkEncodable(String storeKey, Class<?> type) {
+        try {
+            codec.checkEncodable(type);
+        } catch (CodecException e) {
+            throw new CodecException(
+                    "getOrLoad of entry " + Printable.quote(storeKey) + " would load a value it cannot cache: "
+                            + e.getMessage() + "; the loader was not called",
+                    e);
+        }
+    }
+
     /** The envelope of an entry's bytes, refusing one written with another codec. */
     Envelope decode(String storeKey, byte[] raw) {
         Envelope envelope = Envelope.decode(storeKey, raw);

@@ -1,6 +1,8 @@
 package dev.cachekit.codec;
 
+import dev.cachekit.CodecException;
 import dev.cachekit.internal.Printable;
+import java.lang.reflect.Modifier;
 import java.util.Set;
 
 /**
@@ -101,6 +103,25 @@ final class ClassAllowList {
             return element.substring(1, element.length() - 1);
         }
         return null;
+    }
+
+    /**
+     * Fails if values of {@code type} would be refused: a concrete class (or array of one) outside
+     * the list. Interfaces, abstract classes and {@code Object} pass, since an allowed class may
+     * implement or extend them.
+     */
+    void checkEncodable(Class<?> type, String codecName) {
+        Class<?> element = type;
+        while (element.isArray()) {
+            element = element.getComponentType();
+        }
+        boolean concrete = !element.isPrimitive()
+                && element != Object.class
+                && !element.isInterface()
+                && !Modifier.isAbstract(element.getModifiers());
+        if (concrete && !allows(element.getName())) {
+            throw new CodecException(adviceFor(element.getName(), codecName));
+        }
     }
 
     /**

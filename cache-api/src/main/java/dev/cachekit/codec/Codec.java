@@ -46,4 +46,15 @@ public interface Codec {
      *     hold a value of another type
      */
     <T> T decode(byte[] bytes, Class<T> type);
+
+    /**
+     * Fails if this codec would refuse to encode values of {@code type}, so a caller can find out
+     * before doing expensive work to produce one ({@code getOrLoad} calls it before its loader).
+     * Types the codec cannot judge from the class alone (interfaces, abstract classes) pass. The
+     * default accepts every type.
+     *
+     * @param type the type of the values to be encoded
+     * @throws CodecException if the codec refuses values of {@code type}, saying how to allow it
+     */
+    default void checkEncodable(Class<?> type) {}
 }

@@ -90,6 +90,11 @@ public final class JdkCodec implements Codec {
     }
 
     @Override
+    public void checkEncodable(Class<?> type) {
+        allowList.checkEncodable(type, "jdk");
+    }
+
+    @Override
     public <T> T decode(byte[] bytes, Class<T> type) {
         Objects.requireNonNull(bytes, "bytes");
         Objects.requireNonNull(type, "type");

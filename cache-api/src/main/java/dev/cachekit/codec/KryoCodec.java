@@ -110,6 +110,11 @@ public final class KryoCodec implements Codec {
     }
 
     @Override
+    public void checkEncodable(Class<?> type) {
+        allowList.checkEncodable(type, "kryo");
+    }
+
+    @Override
     public <T> T decode(byte[] bytes, Class<T> type) {
         Objects.requireNonNull(bytes, "bytes");
         Objects.requireNonNull(type, "type");

@@ -1,0 +1,59 @@
+package dev.cachekit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cachekit.codec.Codec;
+import dev.cachekit.codec.JdkCodec;
+import dev.cachekit.codec.KryoCodec;
+import dev.cachekit.memory.MemoryStore;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class GetOrLoadCodecCheckTest {
+
+    /** A class on no allow-list. */
+    record Unlisted(String name) implements Serializable {}
+
+    static List<Codec> codecs() {
+        return List.of(KryoCodec.create(), JdkCodec.create());
+    }
+
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void refusedTypeFailsBeforeTheLoader(Codec codec) {
+        try (Cache cache = Cache.builder().store(new MemoryStore()).codec(codec).build()) {
+            AtomicInteger loads = new AtomicInteger();
+            for (int call = 0; call < 2; call++) {
+                assertThatThrownBy(() -> cache.getOrLoad("user:42", Unlisted.class, () -> {
+                            loads.incrementAndGet();
+                            return new Unlisted("Ada");
+                        }))
+                        .isInstanceOf(CodecException.class)
+                        .hasMessageContaining("user:42")
+                        .hasMessageContaining(Unlisted.class.getName())
+                        .hasMessageContaining(".allowClass(")
+                        .hasMessageContaining("the loader was not called");
+            }
+            assertThat(loads).as("loader calls").hasValue(0);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("codecs")
+    void typesTheCodecCannotJudgeStillLoad(Codec codec) {
+        try (Cache cache = Cache.builder().store(new MemoryStore()).codec(codec).build()) {
+            assertThat(cache.getOrLoad("list", List.class, () -> new ArrayList<>(List.of("a"))))
+                    .isEqualTo(List.of("a"));
+            assertThat(cache.getOrLoad("object", Object.class, () -> "text")).isEqualTo("text");
+            assertThat(cache.getOrLoad("number", Number.class, () -> 42)).isEqualTo(42);
+            assertThat(cache.getOrLoad("string", String.class, () -> "s")).isEqualTo("s");
+            assertThat(cache.getOrLoad("bytes", byte[].class, () -> new byte[] {1}))
+                    .containsExactly(1);
+        }
+    }
+}
