@@ -205,7 +205,15 @@ final class DefaultCache implements Cache {
         @Override
         public void flush() {
             checkOpen();
-            entries.flush(tags);
+            long started = System.nanoTime();
+            try {
+                entries.flush(tags);
+            } catch (StoreException e) {
+                events.storeErrorThrown("flush", null, e);
+                throw e;
+            }
+            Duration took = Events.since(started);
+            events.tell(l -> l.flushed(tags(), took));
         }
 
         @Override
@@ -213,14 +221,24 @@ final class DefaultCache implements Cache {
             String storeKey = entryKey(key);
             Objects.requireNonNull(type, "type");
             checkOpen();
-            return entries.read(storeKey, tags, type);
+            long started = System.nanoTime();
+            Lookup<T> found;
+            try {
+                found = entries.read(storeKey, tags, type);
+            } catch (StoreException e) {
+                events.storeErrorThrown("get", key, e);
+                throw e;
+            }
+            Duration took = Events.since(started);
+            events.tell(l -> l.read(key, Events.resultOf(found), took));
+            return found;
         }
 
         @Override
         public void put(String key, Object value) {
             String storeKey = entryKey(key);
             checkOpen();
-            entries.write(storeKey, tags, value, value == null ? settings.nullTtl() : settings.defaultTtl());
+            write(key, storeKey, value, value == null ? settings.nullTtl() : settings.defaultTtl());
         }
 
         @Override
@@ -228,14 +246,34 @@ final class DefaultCache implements Cache {
             String storeKey = entryKey(key);
             checkTtl(ttl);
             checkOpen();
-            entries.write(storeKey, tags, value, ttl);
+            write(key, storeKey, value, ttl);
+        }
+
+        private void write(String key, String storeKey, Object value, Duration ttl) {
+            long started = System.nanoTime();
+            try {
+                entries.write(storeKey, tags, value, ttl);
+            } catch (StoreException e) {
+                events.storeErrorThrown("put", key, e);
+                throw e;
+            }
+            Duration took = Events.since(started);
+            events.tell(l -> l.put(key, took));
         }
 
         @Override
         public void remove(String key) {
             String storeKey = entryKey(key);
             checkOpen();
-            entries.remove(storeKey);
+            long started = System.nanoTime();
+            try {
+                entries.remove(storeKey);
+            } catch (StoreException e) {
+                events.storeErrorThrown("remove", key, e);
+                throw e;
+            }
+            Duration took = Events.since(started);
+            events.tell(l -> l.removed(key, took));
         }
 
         @Override

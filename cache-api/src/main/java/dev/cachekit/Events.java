@@ -37,6 +37,13 @@ final class Events {
         }
     }
 
+    /** What a read found, as the listener hears it. */
+    static CacheListener.ReadResult resultOf(Lookup<?> found) {
+        return found.isMiss()
+                ? CacheListener.ReadResult.MISS
+                : found.isCachedNull() ? CacheListener.ReadResult.CACHED_NULL : CacheListener.ReadResult.HIT;
+    }
+
     /** The time since {@code startNanos} (a {@link System#nanoTime} reading). */
     static Duration since(long startNanos) {
         return Duration.ofNanos(System.nanoTime() - startNanos);

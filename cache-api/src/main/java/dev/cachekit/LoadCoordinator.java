@@ -88,9 +88,7 @@ final class LoadCoordinator {
     private <T> Lookup<T> read(String key, Entry<T> entry) {
         long started = System.nanoTime();
         Lookup<T> found = entry.read();
-        CacheListener.ReadResult result = found.isMiss()
-                ? CacheListener.ReadResult.MISS
-                : found.isCachedNull() ? CacheListener.ReadResult.CACHED_NULL : CacheListener.ReadResult.HIT;
+        CacheListener.ReadResult result = Events.resultOf(found);
         Duration took = Events.since(started);
         events.tell(l -> l.read(key, result, took));
         return found;
@@ -105,14 +103,19 @@ final class LoadCoordinator {
             Entry<T> entry,
             Loader<? extends T> loader,
             long deadline) {
+        long joined = System.nanoTime();
         try {
-            return CodecTypes.cast(leader.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS), type);
+            Object value = leader.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            waited(key, joined, true);
+            return CodecTypes.cast(value, type);
         } catch (TimeoutException e) {
+            waited(key, joined, false);
             return onTimeout(key, entry, loader);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CacheException("interrupted while waiting for key '" + key + "' to be loaded", e);
         } catch (ExecutionException e) {
+            waited(key, joined, false);
             Throwable cause = e.getCause();
             if (cause instanceof LoadInterruptedException) {
                 // Only the loading thread was interrupted, not this one: go on without it.
@@ -135,16 +138,23 @@ final class LoadCoordinator {
     private <T> T lead(String key, Entry<T> entry, Loader<? extends T> loader, long deadline) {
         String lockKey = layout.loadLock(key);
         Backoff backoff = new Backoff();
+        long waitingSince = 0;
         boolean waiting = false;
         while (true) {
             Optional<LockLease> lease;
             try {
                 lease = locker.tryAcquire(lockKey, settings.lockLease());
             } catch (StoreException e) {
+                if (waiting) {
+                    waited(key, waitingSince, false);
+                }
                 survive("lock", key, e);
                 return loadAndPut(key, entry, loader);
             }
             if (lease.isPresent()) {
+                if (waiting) {
+                    waited(key, waitingSince, false);
+                }
                 events.tell(l -> l.lockAcquired(key));
                 LeaseWatchdog watchdog = null;
                 try {
@@ -165,10 +175,14 @@ final class LoadCoordinator {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
+                if (waiting) {
+                    waited(key, waitingSince, false);
+                }
                 return onTimeout(key, entry, loader);
             }
             if (!waiting) {
                 waiting = true;
+                waitingSince = System.nanoTime();
                 events.tell(l -> l.waitingForHolder(key));
             }
             Duration wait = locker.signalsRelease() ? Backoff.SIGNAL_SAFETY_WAIT : backoff.next();
@@ -177,16 +191,24 @@ final class LoadCoordinator {
                 locker.awaitRelease(lockKey, Duration.ofNanos(Math.min(left, wait.toNanos())));
                 again = read(key, entry);
             } catch (InterruptedException e) {
+                waited(key, waitingSince, false);
                 Thread.currentThread().interrupt();
                 throw new LoadInterruptedException(key, e);
             } catch (StoreException e) {
+                waited(key, waitingSince, false);
                 survive("get", key, e);
                 return loadAndPut(key, entry, loader);
             }
             if (again.isHit()) {
+                waited(key, waitingSince, true);
                 return again.value();
             }
         }
+    }
+
+    private void waited(String key, long sinceNanos, boolean gotValue) {
+        Duration took = Events.since(sinceNanos);
+        events.tell(l -> l.waited(key, took, gotValue));
     }
 
     private <T> T onTimeout(String key, Entry<T> entry, Loader<? extends T> loader) {
