@@ -97,9 +97,11 @@ public interface Cache extends CacheView, AutoCloseable {
     String describe();
 
     /**
-     * Stops background work and closes the backend. Stops every lock watchdog, releases every lock
-     * still held through {@link #lock(String)}, and waits up to 5 seconds for the renewal thread to
-     * end, before closing the backend. Idempotent.
+     * Stops background work and closes the backend: stops every lock watchdog, releases every lock
+     * still held through {@link #lock(String)}, lets touches already queued run, and waits up to 5
+     * seconds each for the renewal thread and the touch thread to end (never for an executor the
+     * caller supplied), then closes the backend whether or not they did. Idempotent; calls made
+     * after closing throw {@link IllegalStateException}.
      */
     @Override
     void close();

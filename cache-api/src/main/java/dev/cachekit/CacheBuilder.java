@@ -211,8 +211,10 @@ public final class CacheBuilder {
     }
 
     /**
-     * Sets where background touches run (default: the cache's own daemon thread). {@code
-     * Runnable::run} touches within the read, which tests use to observe it.
+     * Sets where background touches run (default: the cache's own daemon thread behind a queue of
+     * 64 touches; touches beyond it are dropped, since a touch is only an optimisation). The cache
+     * neither shuts down nor waits for an executor given here. A touch the executor rejects is
+     * dropped. {@code Runnable::run} touches within the read, which tests use to observe it.
      *
      * @param executor the executor
      * @return this builder

@@ -18,9 +18,9 @@ import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one implementation of {@link Cache}, over any {@link Backend}: checks arguments and hands
@@ -28,6 +28,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link KeyLayout} (every store key).
  */
 final class DefaultCache implements Cache {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultCache.class);
+    /** How long {@link #close()} waits for queued touches (the renewals wait on their own). */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
     /** An entry keeps a tag name's length (escaped as store keys are, in UTF-8) in two bytes. */
     private static final int MAX_TAG_NAME_BYTES = 0xFFFF;
@@ -53,9 +57,9 @@ final class DefaultCache implements Cache {
     private final Settings settings;
     private final KeyLayout layout;
     private final StoreCapabilities capabilities;
-    private final ScheduledExecutorService scheduler;
     private final LockRenewals renewals;
     private final Entries entries;
+    private final Touches touches;
     private final LoadCoordinator loads;
     private final Events events;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -67,22 +71,15 @@ final class DefaultCache implements Cache {
         this.settings = settings;
         this.layout = KeyLayout.of(settings.prefix());
         this.capabilities = store.capabilities();
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "cachekit-" + store.describe());
-            thread.setDaemon(true);
-            return thread;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        this.scheduler = executor;
         this.renewals = new LockRenewals(store.describe());
         this.events = new Events(settings.listener());
-        Executor touchExecutor = settings.touchExecutor() != null ? settings.touchExecutor() : scheduler;
+        this.touches = new Touches(store, settings.touchWindow(), settings.touchExecutor());
         this.entries = new Entries(
                 store,
                 backend.tagger(),
                 new EntryCodec(codec, capabilities, store.describe()),
                 new TagCheck(store, layout),
-                new Touches(store, settings.touchWindow(), touchExecutor),
+                touches,
                 settings.clock());
         this.loads = new LoadCoordinator(backend.locker(), layout, renewals, settings, events);
         this.untagged = new View(Entries.Tags.NONE);
@@ -151,10 +148,26 @@ final class DefaultCache implements Cache {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            touches.shutdown();
             renewals.close();
-            scheduler.shutdownNow();
-            backend.close();
+            try {
+                if (!touches.awaitTermination(CLOSE_WAIT.toNanos())) {
+                    LOG.warn(
+                            "closing the cache on {}: queued touches did not finish within {}; closing the store anyway",
+                            store.describe(),
+                            CLOSE_WAIT);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                backend.close();
+            }
         }
+    }
+
+    /** Touches dropped because their executor was full; for tests. */
+    long droppedTouches() {
+        return touches.dropped();
     }
 
     // ---- CacheView, untagged ------------------------------------------------------------------

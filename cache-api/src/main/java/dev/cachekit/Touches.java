@@ -4,29 +4,86 @@ import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.Store;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sliding expiry: a read that finds an entry within the touch window of expiring extends it by its
  * TTL, in the background, never blocking the read and never undoing a newer write.
+ *
+ * <p>Touches are best effort: they run on an executor of their own (never the thread that renews
+ * lock leases, so a slow touch cannot make a lease lapse), one thread behind a queue of {@value
+ * #QUEUE} touches; a touch that finds the queue full is dropped and counted.
  */
 final class Touches {
 
     private static final Logger LOG = LoggerFactory.getLogger(Touches.class);
 
+    /** Touches waiting for the thread; more are dropped. */
+    static final int QUEUE = 64;
+
     private final Store store;
     private final long windowMillis;
     private final Executor executor;
-    private final Set<String> touching = ConcurrentHashMap.newKeySet();
+    /** The executor this instance made, and so shuts down; null when the user supplied one. */
+    private final ExecutorService own;
 
+    private final Set<String> touching = ConcurrentHashMap.newKeySet();
+    private final AtomicLong dropped = new AtomicLong();
+
+    /**
+     * @param executor where touches run; null for an executor of their own, made only when the
+     *     window is on
+     */
     Touches(Store store, Duration window, Executor executor) {
         this.store = store;
         this.windowMillis = window.toMillis();
-        this.executor = executor;
+        if (executor != null || windowMillis == 0) {
+            this.executor = executor;
+            this.own = null;
+        } else {
+            String name = "cachekit-touch-" + store.describe();
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                    1,
+                    1,
+                    30,
+                    TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(QUEUE),
+                    runnable -> {
+                        Thread thread = new Thread(runnable, name);
+                        thread.setDaemon(true);
+                        return thread;
+                    },
+                    new ThreadPoolExecutor.AbortPolicy());
+            pool.allowCoreThreadTimeOut(true);
+            this.executor = pool;
+            this.own = pool;
+        }
+    }
+
+    /** Touches dropped because the executor refused them (its queue was full, or it was shut down). */
+    long dropped() {
+        return dropped.get();
+    }
+
+    /** Stops taking touches; those queued still run. */
+    void shutdown() {
+        if (own != null) {
+            own.shutdown();
+        }
+    }
+
+    /** Waits until the queued touches have run, up to {@code nanos}; true if they all did. */
+    boolean awaitTermination(long nanos) throws InterruptedException {
+        return own == null || own.awaitTermination(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Extends the entry read at {@code storeKey} if it is within the window of expiring. */
@@ -55,6 +112,11 @@ final class Touches {
             executor.execute(touch);
         } catch (RejectedExecutionException e) {
             touching.remove(storeKey);
+            long count = dropped.incrementAndGet();
+            LOG.debug(
+                    "touch of {} dropped: the touch queue is full ({} dropped so far)",
+                    Printable.quote(storeKey),
+                    count);
         }
     }
 }

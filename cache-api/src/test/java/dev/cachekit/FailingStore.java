@@ -5,9 +5,15 @@ import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** A memory store whose reads, or writes, fail like a server that went away, on demand. */
+/**
+ * A memory store whose reads, or writes, fail like a server that went away, on demand; and whose
+ * compare-and-set can be held up, like a slow server.
+ */
 final class FailingStore implements Store {
 
     final AtomicBoolean readsFail = new AtomicBoolean();
@@ -15,6 +21,11 @@ final class FailingStore implements Store {
     final AtomicBoolean writesFail = new AtomicBoolean();
     /** The conditional writes locks are made of fail. */
     final AtomicBoolean locksFail = new AtomicBoolean();
+
+    /** When set, compare-and-set (what a touch calls) waits for it to open. */
+    volatile CountDownLatch casGate;
+    /** Compare-and-set calls that finished. */
+    final AtomicInteger casDone = new AtomicInteger();
 
     private final MemoryStore delegate = new MemoryStore();
 
@@ -92,7 +103,19 @@ final class FailingStore implements Store {
     @Override
     public boolean compareAndSet(String key, byte[] expected, byte[] value, long ttlMillis) {
         lock();
-        return delegate.compareAndSet(key, expected, value, ttlMillis);
+        CountDownLatch gate = casGate;
+        if (gate != null) {
+            try {
+                gate.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            return delegate.compareAndSet(key, expected, value, ttlMillis);
+        } finally {
+            casDone.incrementAndGet();
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,35 @@ class TouchTest {
             clock.advance(Duration.ofMinutes(2));
             assertThat(cache.get("k", String.class).isMiss()).isTrue();
         }
+    }
+
+    @Test
+    @DisplayName("touches run on a bounded queue: under pressure they are dropped and counted, never"
+            + " blocking a read, and close() waits for the queued ones")
+    void boundedAndDroppedUnderPressure() {
+        HandClock clock = new HandClock();
+        FailingStore store = new FailingStore();
+        DefaultCache cache = (DefaultCache) Cache.builder()
+                .store(store)
+                .clock(clock)
+                .touchWindow(Duration.ofMinutes(10))
+                .build();
+        try {
+            for (int i = 0; i < 100; i++) {
+                cache.put("k" + i, "v", Duration.ofHours(1));
+            }
+            store.casGate = new CountDownLatch(1);
+            clock.advance(Duration.ofMinutes(55));
+            for (int i = 0; i < 100; i++) {
+                assertThat(cache.get("k" + i, String.class).value()).isEqualTo("v");
+            }
+            // One touch runs (held up by the store), 64 wait in the queue, the rest are dropped.
+            assertThat(cache.droppedTouches()).isEqualTo(100 - 1 - Touches.QUEUE);
+        } finally {
+            store.casGate.countDown();
+            cache.close();
+        }
+        assertThat(store.casDone).as("touches finished when close() returned").hasValue(1 + Touches.QUEUE);
     }
 
     @Test
