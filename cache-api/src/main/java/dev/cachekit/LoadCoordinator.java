@@ -1,6 +1,7 @@
 package dev.cachekit;
 
 import dev.cachekit.codec.CodecTypes;
+import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.Backoff;
 import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.LockLease;
@@ -36,7 +37,10 @@ final class LoadCoordinator {
     private final LockRenewals renewals;
     private final DefaultCache.Settings settings;
     private final Events events;
-    private final ConcurrentHashMap<String, CompletableFuture<Object>> loading = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Flight> loading = new ConcurrentHashMap<>();
+
+    /** A key being loaded in this JVM: the thread loading it, and its result for the callers that join. */
+    private record Flight(Thread loader, CompletableFuture<Object> result) {}
 
     LoadCoordinator(
             Locker locker, KeyLayout layout, LockRenewals renewals, DefaultCache.Settings settings, Events events) {
@@ -65,19 +69,23 @@ final class LoadCoordinator {
             storeFailed = true;
         }
         long deadline = System.nanoTime() + settings.loadTimeout().toNanos();
-        CompletableFuture<Object> mine = new CompletableFuture<>();
-        CompletableFuture<Object> leader = loading.putIfAbsent(storeKey, mine);
+        Flight mine = new Flight(Thread.currentThread(), new CompletableFuture<>());
+        Flight leader = loading.putIfAbsent(storeKey, mine);
         if (leader != null) {
+            if (leader.loader() == Thread.currentThread()) {
+                // Waiting for itself would only end at the load timeout, and then blame another caller.
+                throw new RecursiveLoadException(key);
+            }
             events.tell(l -> l.joinedLoad(key));
-            return follow(leader, key, storeKey, type, entry, loader, deadline);
+            return follow(leader.result(), key, storeKey, type, entry, loader, deadline);
         }
         try {
             // With the store failing, the lock is out of reach too: load at once, alone in this JVM.
             T value = storeFailed ? loadAndPut(key, entry, loader) : lead(key, entry, loader, deadline);
-            mine.complete(value);
+            mine.result().complete(value);
             return value;
         } catch (Throwable t) {
-            mine.completeExceptionally(t);
+            mine.result().completeExceptionally(t);
             throw t;
         } finally {
             loading.remove(storeKey, mine);
@@ -248,6 +256,9 @@ final class LoadCoordinator {
             value = loader.load();
         } catch (Exception e) {
             events.tell(l -> l.loadFailed(key, e));
+            if (e instanceof RecursiveLoadException recursive) {
+                throw recursive;
+            }
             throw new CacheLoadException(key, e);
         }
         Duration took = Events.since(started);
@@ -269,6 +280,17 @@ final class LoadCoordinator {
         } catch (RuntimeException e) {
             // The value is written; the lock frees itself when its lease ends.
             LOG.warn("releasing load lock {} failed; it expires with its lease", lease.key(), e);
+        }
+    }
+
+    /** A loader asked, on its own thread, for a key that thread is loading. */
+    private static final class RecursiveLoadException extends CacheException {
+        private static final long serialVersionUID = 1L;
+
+        RecursiveLoadException(String key) {
+            super("getOrLoad of key " + Printable.quote(key) + " was called by the thread that is loading that key"
+                    + " (its loader, directly or through other loads, asks for the key it loads); it would wait"
+                    + " for itself, so it fails at once. Return the value from the loader instead");
         }
     }
 

@@ -255,6 +255,30 @@ class GetOrLoadTest {
         assertThat(waiter.get("slow", String.class).value()).isEqualTo("mine");
     }
 
+    @Test
+    @DisplayName("a loader that calls getOrLoad for its own key fails at once saying so, and caches nothing")
+    void selfCallFailsAtOnce() {
+        Cache cache = Cache.builder()
+                .uri("memory:")
+                .loadTimeout(Duration.ofMinutes(10))
+                .build();
+        caches.add(cache);
+        AtomicInteger inner = new AtomicInteger();
+        assertThatThrownBy(() -> cache.getOrLoad(
+                        "self",
+                        String.class,
+                        () -> cache.tags("t").getOrLoad("self", String.class, () -> {
+                            inner.incrementAndGet();
+                            return "inner";
+                        })))
+                .isInstanceOf(CacheException.class)
+                .hasMessageContaining("'self'")
+                .hasMessageContaining("the thread that is loading that key");
+        assertThat(inner).hasValue(0);
+        assertThat(cache.get("self", String.class).isMiss()).isTrue();
+        assertThat(cache.getOrLoad("self", String.class, () -> "fine")).isEqualTo("fine");
+    }
+
     /** Takes the load lock of {@code key} the way another node's getOrLoad would hold it. */
     private static HeldLock holderLoadLock(Cache cache, String key) {
         // Load locks live where KeyLayout.loadLock says; named locks where KeyLayout.lock says.
