@@ -188,6 +188,26 @@ class CacheListenerTest {
     }
 
     @Test
+    @DisplayName("hears a wait for another node's load end without a value when the load timeout passes")
+    void waitedWithoutValue() {
+        try (Cache holder = Cache.open("memory://listener-timeout");
+                Cache waiter = open("memory://listener-timeout?loadTimeout=200ms")) {
+            HeldLock lock = ((DefaultCache) holder)
+                    .lockAt(
+                            DefaultCache.fenceSafe(
+                                    KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).loadLock("k")),
+                            Duration.ofSeconds(30));
+            assertThatThrownBy(() -> waiter.getOrLoad("k", String.class, () -> "never"))
+                    .isInstanceOf(CacheLoadTimeoutException.class);
+            lock.release();
+        }
+
+        // The waiter re-reads after every poll, so the misses between are as many as the polls.
+        assertThat(events).startsWith("miss k", "waiting k").endsWith("waited k no value");
+        assertThat(events).doesNotContain("lock k", "waited k got value");
+    }
+
+    @Test
     @DisplayName("hears store errors of get, put, remove, flush and getOrLoad, which are thrown on")
     void storeErrors() {
         FailingStore store = new FailingStore();
