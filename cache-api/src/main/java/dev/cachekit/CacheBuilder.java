@@ -225,7 +225,8 @@ public final class CacheBuilder {
     }
 
     /**
-     * Sets the listener that hears hits, misses and the steps of every load (default: none).
+     * Sets the listener that hears every operation: reads and their outcome, writes, removals,
+     * flushes, each step of a load, waits and store errors, with durations (default: none).
      *
      * @param listener the listener
      * @return this builder

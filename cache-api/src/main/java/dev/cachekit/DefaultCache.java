@@ -80,7 +80,8 @@ final class DefaultCache implements Cache {
                 new EntryCodec(codec, capabilities, store.describe()),
                 new TagCheck(store, layout),
                 touches,
-                settings.clock());
+                settings.clock(),
+                events);
         this.loads = new LoadCoordinator(backend.locker(), layout, renewals, settings, events);
         this.untagged = new View(Entries.Tags.NONE);
     }
@@ -218,15 +219,7 @@ final class DefaultCache implements Cache {
         @Override
         public void flush() {
             checkOpen();
-            long started = System.nanoTime();
-            try {
-                entries.flush(tags);
-            } catch (StoreException e) {
-                events.storeErrorThrown("flush", null, e);
-                throw e;
-            }
-            Duration took = Events.since(started);
-            events.tell(l -> l.flushed(tags(), took));
+            entries.flush(tags);
         }
 
         @Override
@@ -234,24 +227,14 @@ final class DefaultCache implements Cache {
             String storeKey = entryKey(key);
             Objects.requireNonNull(type, "type");
             checkOpen();
-            long started = System.nanoTime();
-            Lookup<T> found;
-            try {
-                found = entries.read(storeKey, tags, type);
-            } catch (StoreException e) {
-                events.storeErrorThrown("get", key, e);
-                throw e;
-            }
-            Duration took = Events.since(started);
-            events.tell(l -> l.read(key, Events.resultOf(found), took));
-            return found;
+            return entries.get(key, storeKey, tags, type);
         }
 
         @Override
         public void put(String key, Object value) {
             String storeKey = entryKey(key);
             checkOpen();
-            write(key, storeKey, value, value == null ? settings.nullTtl() : settings.defaultTtl());
+            entries.put(key, storeKey, tags, value, value == null ? settings.nullTtl() : settings.defaultTtl());
         }
 
         @Override
@@ -259,34 +242,14 @@ final class DefaultCache implements Cache {
             String storeKey = entryKey(key);
             checkTtl(ttl);
             checkOpen();
-            write(key, storeKey, value, ttl);
-        }
-
-        private void write(String key, String storeKey, Object value, Duration ttl) {
-            long started = System.nanoTime();
-            try {
-                entries.write(storeKey, tags, value, ttl);
-            } catch (StoreException e) {
-                events.storeErrorThrown("put", key, e);
-                throw e;
-            }
-            Duration took = Events.since(started);
-            events.tell(l -> l.put(key, took));
+            entries.put(key, storeKey, tags, value, ttl);
         }
 
         @Override
         public void remove(String key) {
             String storeKey = entryKey(key);
             checkOpen();
-            long started = System.nanoTime();
-            try {
-                entries.remove(storeKey);
-            } catch (StoreException e) {
-                events.storeErrorThrown("remove", key, e);
-                throw e;
-            }
-            Duration took = Events.since(started);
-            events.tell(l -> l.removed(key, took));
+            entries.remove(key, storeKey);
         }
 
         @Override

@@ -7,12 +7,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * Reads and writes entries in the store. A read is one multi-get of the entry and the view's tag
  * versions, then the expiry and the {@link TagCheck} (one more multi-get when the entry records
  * tags the view did not name). A write, through any view, reads the view's tag versions and
- * replaces the entry and the tags it records.
+ * replaces the entry and the tags it records. {@code get}, {@code put}, {@code remove} and {@code
+ * flush} are reported to the listener here.
  */
 final class Entries {
 
@@ -31,8 +33,17 @@ final class Entries {
     private final TagCheck tagCheck;
     private final Touches touches;
     private final Clock clock;
+    private final Events events;
 
-    Entries(Store store, Tagger tagger, EntryCodec codec, TagCheck tagCheck, Touches touches, Clock clock) {
+    Entries(
+            Store store,
+            Tagger tagger,
+            EntryCodec codec,
+            TagCheck tagCheck,
+            Touches touches,
+            Clock clock,
+            Events events) {
+        this.events = events;
         this.store = store;
         this.tagger = tagger;
         this.codec = codec;
@@ -41,6 +52,35 @@ final class Entries {
         this.clock = clock;
     }
 
+    /** A read by {@code get}: reported to the listener with its outcome and duration, or its store error. */
+    <T> Lookup<T> get(String key, String storeKey, Tags tags, Class<T> type) {
+        long started = System.nanoTime();
+        Lookup<T> found;
+        try {
+            found = read(storeKey, tags, type);
+        } catch (StoreException e) {
+            events.storeErrorThrown("get", key, e);
+            throw e;
+        }
+        Duration took = Events.since(started);
+        events.tell(l -> l.read(key, Events.resultOf(found), took));
+        return found;
+    }
+
+    /** A write by {@code put}: reported to the listener with its duration, or its store error. */
+    void put(String key, String storeKey, Tags tags, Object value, Duration ttl) {
+        long started = System.nanoTime();
+        try {
+            write(storeKey, tags, value, ttl);
+        } catch (StoreException e) {
+            events.storeErrorThrown("put", key, e);
+            throw e;
+        }
+        Duration took = Events.since(started);
+        events.tell(l -> l.put(key, took));
+    }
+
+    /** A read that reports nothing ({@code getOrLoad} reports its own). */
     <T> Lookup<T> read(String storeKey, Tags tags, Class<T> type) {
         List<byte[]> values;
         if (tags.isEmpty()) {
@@ -67,6 +107,7 @@ final class Entries {
         return envelope.isNull() ? Lookup.cachedNull() : Lookup.hit(codec.value(storeKey, envelope, type));
     }
 
+    /** A write that reports nothing ({@code getOrLoad} reports its own). */
     void write(String storeKey, Tags tags, Object value, Duration ttl) {
         long ttlMillis = ttl.equals(Cache.FOREVER) ? Store.NO_EXPIRY : ttl.toMillis();
         byte[] payload = codec.payload(storeKey, value);
@@ -80,11 +121,27 @@ final class Entries {
         codec.checkEncodable(storeKey, type);
     }
 
-    void remove(String storeKey) {
-        store.delete(storeKey);
+    void remove(String key, String storeKey) {
+        long started = System.nanoTime();
+        try {
+            store.delete(storeKey);
+        } catch (StoreException e) {
+            events.storeErrorThrown("remove", key, e);
+            throw e;
+        }
+        Duration took = Events.since(started);
+        events.tell(l -> l.removed(key, took));
     }
 
     void flush(Tags tags) {
-        tagger.flush(tags.keys());
+        long started = System.nanoTime();
+        try {
+            tagger.flush(tags.keys());
+        } catch (StoreException e) {
+            events.storeErrorThrown("flush", null, e);
+            throw e;
+        }
+        Duration took = Events.since(started);
+        events.tell(l -> l.flushed(Collections.unmodifiableSortedSet(new TreeSet<>(tags.names())), took));
     }
 }
