@@ -293,14 +293,18 @@ final class DefaultCache implements Cache {
         return storeKey;
     }
 
+    /**
+     * Refuses a name whose store key would not fit the store. Every kind of key {@link KeyLayout}
+     * derives from a name (entry, tag, load lock, named lock, fencing counter) has the same length,
+     * so checking one checks them all.
+     */
     private void checkKeyLength(String storeKey, String what) {
         int max = capabilities.maxKeyBytes();
         if (max != StoreCapabilities.UNLIMITED) {
-            // Lock keys get a fencing suffix; leave room for the longest derived key.
-            int length = storeKey.getBytes(StandardCharsets.UTF_8).length + 16;
+            int length = storeKey.getBytes(StandardCharsets.UTF_8).length;
             if (length > max) {
-                throw new IllegalArgumentException(what + " is too long for " + store.describe() + ": " + (length - 16)
-                        + " bytes with its prefix, at most " + (max - 16) + " allowed");
+                throw new IllegalArgumentException(what + " is too long for " + store.describe() + ": " + length
+                        + " bytes with its prefix, at most " + max + " allowed");
             }
         }
     }

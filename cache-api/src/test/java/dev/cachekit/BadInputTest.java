@@ -225,7 +225,7 @@ class BadInputTest {
                 Cache.builder().store(new MemoryStore(space, small)).build()) {
             assertThatThrownBy(() -> limited.put("k".repeat(300), "v"))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageEndingWith(" is too long for memory:: 311 bytes with its prefix, at most 234 allowed");
+                    .hasMessageEndingWith(" is too long for memory:: 311 bytes with its prefix, at most 250 allowed");
         }
     }
 

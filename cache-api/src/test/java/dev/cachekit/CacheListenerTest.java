@@ -171,10 +171,7 @@ class CacheListenerTest {
         try (Cache holder = Cache.open("memory://listener-holder");
                 Cache waiter = open("memory://listener-holder")) {
             HeldLock lock = ((DefaultCache) holder)
-                    .lockAt(
-                            DefaultCache.fenceSafe(
-                                    KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).loadLock("k")),
-                            Duration.ofSeconds(30));
+                    .lockAt(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).loadLock("k"), Duration.ofSeconds(30));
             CompletableFuture<String> waiting =
                     CompletableFuture.supplyAsync(() -> waiter.getOrLoad("k", String.class, () -> "never"));
             assertThat(waitingStarted.await(30, TimeUnit.SECONDS)).isTrue();
@@ -193,10 +190,7 @@ class CacheListenerTest {
         try (Cache holder = Cache.open("memory://listener-timeout");
                 Cache waiter = open("memory://listener-timeout?loadTimeout=200ms")) {
             HeldLock lock = ((DefaultCache) holder)
-                    .lockAt(
-                            DefaultCache.fenceSafe(
-                                    KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).loadLock("k")),
-                            Duration.ofSeconds(30));
+                    .lockAt(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).loadLock("k"), Duration.ofSeconds(30));
             assertThatThrownBy(() -> waiter.getOrLoad("k", String.class, () -> "never"))
                     .isInstanceOf(CacheLoadTimeoutException.class);
             lock.release();

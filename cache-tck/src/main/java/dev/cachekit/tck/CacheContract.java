@@ -640,12 +640,9 @@ public abstract class CacheContract extends ContractSupport {
             assertThat(cache.get("k", String.class).value()).isEqualTo(fits);
         }
 
-        /**
-         * The cache keeps 16 bytes of every store key's limit for the keys it derives (a lock's
-         * fencing counter), and writes an entry where {@link KeyLayout#entry} says.
-         */
+        /** The longest key whose entry key, where {@link KeyLayout#entry} puts it, fits the store. */
         private int longestUserKey(StoreCapabilities caps) {
-            return caps.maxKeyBytes() - 16 - KeyLayout.of(prefix()).storeKeyBytes("");
+            return caps.maxKeyBytes() - KeyLayout.of(prefix()).storeKeyBytes("");
         }
     }
 }
