@@ -204,7 +204,7 @@ class BadInputTest {
     @Test
     @DisplayName("a value larger than the store accepts is refused and the old value stays")
     void oversizedValue() {
-        StoreCapabilities small = new StoreCapabilities(Duration.ofMillis(1), 250, 1024, false);
+        StoreCapabilities small = new StoreCapabilities(Duration.ofMillis(1), 250, 1024);
         try (Cache limited =
                 Cache.builder().store(new MemoryStore(space, small)).build()) {
             limited.put("k", "small");
@@ -220,7 +220,7 @@ class BadInputTest {
     @Test
     @DisplayName("a key too long for the store is refused naming the limit")
     void oversizedKey() {
-        StoreCapabilities small = new StoreCapabilities(Duration.ofMillis(1), 250, 1024, false);
+        StoreCapabilities small = new StoreCapabilities(Duration.ofMillis(1), 250, 1024);
         try (Cache limited =
                 Cache.builder().store(new MemoryStore(space, small)).build()) {
             assertThatThrownBy(() -> limited.put("k".repeat(300), "v"))

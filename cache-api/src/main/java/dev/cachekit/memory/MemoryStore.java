@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,9 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class MemoryStore implements Store {
 
-    /** What a memory store declares unless told otherwise: 1 ms TTLs, no size limits, signals. */
+    /** What a memory store declares unless told otherwise: 1 ms TTLs and no size limits. */
     public static final StoreCapabilities CAPABILITIES =
-            new StoreCapabilities(Duration.ofMillis(1), StoreCapabilities.UNLIMITED, StoreCapabilities.UNLIMITED, true);
+            new StoreCapabilities(Duration.ofMillis(1), StoreCapabilities.UNLIMITED, StoreCapabilities.UNLIMITED);
 
     private static final int SWEEP_EVERY_WRITES = 4096;
 
@@ -180,6 +181,26 @@ public final class MemoryStore implements Store {
             return new Item(Long.toString(current + 1).getBytes(StandardCharsets.US_ASCII), Long.MAX_VALUE);
         });
         return Long.parseLong(new String(next.value, StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * The time {@code key} has left before it expires, as a server's {@code PTTL} would answer: for
+     * tests and the TCK's fixture hook, which check the TTL a write really gave.
+     *
+     * @param key the key
+     * @return empty if the key never expires; {@link Duration#ZERO} if it is absent or expired;
+     *     else the time left
+     */
+    public Optional<Duration> timeToLive(String key) {
+        checkOpen();
+        Item item = live(key);
+        if (item == null) {
+            return Optional.of(Duration.ZERO);
+        }
+        if (item.expiresAtNanos == Long.MAX_VALUE) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofNanos(Math.max(0, item.expiresAtNanos - System.nanoTime())));
     }
 
     @Override

@@ -11,10 +11,36 @@ import java.util.Map;
  * Bytes by key: the one thing a backend must provide. Everything else (tags, locks, loading,
  * envelopes, codecs) is built on top of it by the cache.
  *
- * <p>Keys are non-empty strings that the cache has already checked against {@link
- * #capabilities()}; values are byte arrays the store must not keep a reference to after returning
- * (nor may the caller rely on the store copying them). TTLs are in milliseconds; {@link #NO_EXPIRY}
- * means the entry lives until deleted or evicted. A store rounds a TTL up to its granularity.
+ * <p><b>Keys</b> are non-empty, well-formed UTF-16 strings (the cache's {@link KeyLayout} escapes
+ * lone surrogates) that the cache has already checked against {@link #capabilities()}. Two keys
+ * that differ in any character are two entries: a store that maps keys to another form (bytes, a
+ * hash, an escaped protocol key) must do so without loss, whatever the characters (non-Latin
+ * scripts, spaces, tabs, line breaks, other control characters).
+ *
+ * <p><b>Values</b> are byte arrays, compared as bytes: an empty array is a value like any other
+ * (present, and distinct from absent), and a compare operation matches only a value of exactly the
+ * expected bytes (an empty {@code expected} matches only an empty value, never "anything").
+ *
+ * <p><b>Copies, on every path</b>: the store never keeps a reference to an array it was given
+ * ({@code set}, {@code setAll}, {@code setIfAbsent}, {@code compareAndSet}: the caller may change
+ * the array after the call returns), and every array it returns ({@code get}, each element of
+ * {@code getAll}) belongs to the caller: no two elements of a result are the same array, and
+ * changing one changes nothing the store or another caller sees.
+ *
+ * <p><b>TTLs</b> are in milliseconds, positive, or {@link #NO_EXPIRY}; every write that takes a TTL
+ * gives the entry exactly that TTL, replacing the one it had ({@link #NO_EXPIRY} included: a
+ * conditional write with {@code NO_EXPIRY} over an entry that had a TTL leaves it without one). A
+ * TTL is a duration however long (more than 30 days, years), never read as a point in time nor
+ * cut short. A store rounds a TTL up to its {@linkplain StoreCapabilities#ttlGranularity()
+ * granularity} {@code g}, never down and never to "no expiry": an entry written with TTL {@code t}
+ * is readable for {@code t} (less the time the write took) and gone at the latest {@code t + 2g}
+ * after the write. An expired entry is absent for every operation, conditional writes included:
+ * {@code setIfAbsent} writes over it, {@code compareAndSet} and {@code compareAndDelete} do not
+ * match it.
+ *
+ * <p><b>Atomicity</b>: {@code setIfAbsent}, {@code compareAndSet}, {@code compareAndDelete} and
+ * {@link #increment} are atomic with respect to every client of the store (other connections,
+ * other processes, other cluster members); {@code setAll} need not be atomic as a whole.
  *
  * <p>Implementations are thread-safe. A failure to reach the server is reported as a {@link
  * StoreException} naming the server.
@@ -44,9 +70,10 @@ public interface Store extends AutoCloseable {
     /**
      * Reads many keys in one round trip (one per server involved, for a sharded store).
      *
-     * @param keys the keys; may repeat a key
+     * @param keys the keys, any number (thousands in one call are fine: a store whose protocol
+     *     limits a batch splits it, keeping the order); may repeat a key
      * @return a list of the same size and order as {@code keys}, with {@code null} for each absent
-     *     key
+     *     key; every element a fresh array the caller owns (a repeated key gets two arrays)
      */
     List<byte[]> getAll(List<String> keys);
 
@@ -62,7 +89,7 @@ public interface Store extends AutoCloseable {
     /**
      * Writes many keys, in one round trip where the backend can.
      *
-     * @param entries keys and values
+     * @param entries keys and values; the store copies the values (it keeps no reference to them)
      * @param ttlMillis the TTL of every entry, or {@link #NO_EXPIRY}
      */
     void setAll(Map<String, byte[]> entries, long ttlMillis);
@@ -73,7 +100,7 @@ public interface Store extends AutoCloseable {
      * @param key the key
      * @param value the value
      * @param ttlMillis the TTL in milliseconds, or {@link #NO_EXPIRY}
-     * @return {@code true} if this call wrote the value
+     * @return {@code true} if this call wrote the value (the key was absent or expired)
      */
     boolean setIfAbsent(String key, byte[] value, long ttlMillis);
 
@@ -89,8 +116,8 @@ public interface Store extends AutoCloseable {
      * Deletes a key only if its value equals {@code expected}, atomically.
      *
      * @param key the key
-     * @param expected the value the key must hold
-     * @return {@code true} if this call deleted the key
+     * @param expected the exact bytes the key must hold (an empty array matches only an empty value)
+     * @return {@code true} if this call deleted the key; {@code false} if it was absent or expired
      */
     boolean compareAndDelete(String key, byte[] expected);
 
@@ -98,16 +125,16 @@ public interface Store extends AutoCloseable {
      * Replaces a key's value only if it equals {@code expected}, atomically, giving it a new TTL.
      *
      * @param key the key
-     * @param expected the value the key must hold
+     * @param expected the exact bytes the key must hold (an empty array matches only an empty value)
      * @param value the new value
-     * @param ttlMillis the new TTL, or {@link #NO_EXPIRY}
-     * @return {@code true} if this call replaced the value
+     * @param ttlMillis the new TTL, replacing the old one; {@link #NO_EXPIRY} removes it
+     * @return {@code true} if this call replaced the value; {@code false} if it was absent or expired
      */
     boolean compareAndSet(String key, byte[] expected, byte[] value, long ttlMillis);
 
     /**
      * Adds one to a counter kept under {@code key} (created at 1 if absent), atomically, and
-     * returns the new value. Counters never expire. The default implementation is a
+     * returns the new value. Counters never expire (they are written with {@link #NO_EXPIRY}). The default implementation is a
      * compare-and-set loop over the other operations; stores with a native counter ({@code INCR})
      * override it.
      *

@@ -14,10 +14,12 @@ import java.util.Objects;
  *     the store takes any key (for example because it maps long keys to short ones itself)
  * @param maxValueBytes the largest value, in bytes, the store accepts; {@link #UNLIMITED} for no
  *     limit short of memory
- * @param signalsChanges whether the backend can wake waiters when a lock is released (pub/sub,
- *     entry listeners), instead of their polling
+ *
+ * <p>Whether lock releases wake waiters is not a store capability: it is declared once, by {@link
+ * Locker#signalsRelease()} (true for the default {@link StoreLocker} when the backend was built with
+ * a {@link LockSignal}).
  */
-public record StoreCapabilities(Duration ttlGranularity, int maxKeyBytes, int maxValueBytes, boolean signalsChanges) {
+public record StoreCapabilities(Duration ttlGranularity, int maxKeyBytes, int maxValueBytes) {
 
     /** The value of {@link #maxKeyBytes()} or {@link #maxValueBytes()} that means "no limit". */
     public static final int UNLIMITED = Integer.MAX_VALUE;
@@ -28,7 +30,6 @@ public record StoreCapabilities(Duration ttlGranularity, int maxKeyBytes, int ma
      * @param ttlGranularity the smallest TTL step the store honours
      * @param maxKeyBytes the longest key in UTF-8 bytes, or {@link #UNLIMITED}
      * @param maxValueBytes the largest value in bytes, or {@link #UNLIMITED}
-     * @param signalsChanges whether lock releases wake waiters
      * @throws IllegalArgumentException if the granularity is not positive or a limit is below 1
      */
     public StoreCapabilities {

@@ -95,7 +95,7 @@ public final class MemcachedStore implements Store {
         this.locator = client.getNodeLocator();
         this.maxItemSize = checkItemSize(maxItemSize);
         this.capabilities = new StoreCapabilities(
-                Duration.ofSeconds(1), StoreCapabilities.UNLIMITED, maxItemSize - ITEM_OVERHEAD_BYTES, false);
+                Duration.ofSeconds(1), StoreCapabilities.UNLIMITED, maxItemSize - ITEM_OVERHEAD_BYTES);
         this.timeoutMillis = client.getOperationTimeout();
         this.description = "memcached "
                 + locator.getAll().stream()

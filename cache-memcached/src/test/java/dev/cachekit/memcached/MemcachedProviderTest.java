@@ -33,7 +33,6 @@ class MemcachedProviderTest {
             assertThat(backend.store().describe())
                     .isEqualTo("memcached " + pair.get(0).address() + ","
                             + pair.get(1).address());
-            assertThat(backend.store().capabilities().signalsChanges()).isFalse();
             assertThat(backend.tagger()).isInstanceOf(StoreTagger.class);
             assertThat(backend.locker()).isInstanceOf(StoreLocker.class);
             assertThat(backend.locker().signalsRelease()).isFalse();

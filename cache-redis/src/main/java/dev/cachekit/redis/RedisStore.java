@@ -53,7 +53,7 @@ final class RedisStore implements Store {
 
     // Keys are bounded by the same 512 MiB, which no cache key comes near: declared unlimited.
     private static final StoreCapabilities CAPABILITIES =
-            new StoreCapabilities(Duration.ofMillis(1), StoreCapabilities.UNLIMITED, MAX_STRING_BYTES, true);
+            new StoreCapabilities(Duration.ofMillis(1), StoreCapabilities.UNLIMITED, MAX_STRING_BYTES);
 
     private static final RedisScript COMPARE_AND_DELETE = new RedisScript(
             "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end");

@@ -3,6 +3,8 @@ package dev.cachekit.tck;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreTagger;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How the TCK reaches a backend under test. A backend's test class returns one from its
@@ -16,7 +18,8 @@ import dev.cachekit.spi.StoreTagger;
 public interface BackendFixture {
 
     /**
-     * A short name for test reports: {@code redis standalone}.
+     * A short name for test reports: {@code redis standalone}. The kit calls it while it discovers
+     * the tests (to name them), so it must be cheap and must not start servers.
      *
      * @return the name
      */
@@ -55,6 +58,22 @@ public interface BackendFixture {
      * @param key the store key
      */
     void rawDelete(String key);
+
+    /**
+     * The time a store key has left before it expires, read behind the cache's back ({@code PTTL},
+     * memcached's {@code mg KEY t}, an {@code EntryView}): how the kit checks that a write gave the
+     * TTL it was asked for, including TTLs of months and years that no test can wait out.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}: the tests that read TTLs back are
+     * then skipped, saying so.
+     *
+     * @param key the store key
+     * @return empty if the key never expires; {@link Duration#ZERO} if it is absent; else the time
+     *     left (to the precision the server reports)
+     */
+    default Optional<Duration> rawTtl(String key) {
+        throw new UnsupportedOperationException(name() + " does not report TTLs");
+    }
 
     /** Removes every key, so each test starts from an empty store. Called before each test. */
     void reset();

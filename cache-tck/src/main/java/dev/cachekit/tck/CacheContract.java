@@ -60,7 +60,6 @@ public abstract class CacheContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Entries")
     class Entries {
 
         @Test
@@ -134,7 +133,6 @@ public abstract class CacheContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Nulls")
     class Nulls {
 
         @Test
@@ -199,7 +197,6 @@ public abstract class CacheContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Expiry and touch")
     class ExpiryAndTouch {
 
         @Test
@@ -265,7 +262,6 @@ public abstract class CacheContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Loading")
     class Loading {
 
         @Test
@@ -436,7 +432,6 @@ public abstract class CacheContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Tags are metadata of an entry")
     class TagsAreMetadata {
 
         @Test
@@ -550,7 +545,6 @@ public abstract class CacheContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("The stampede")
     class Stampede {
 
         @Test
@@ -575,7 +569,6 @@ public abstract class CacheContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Bad input")
     class BadInput {
 
         @Test

@@ -23,11 +23,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * What every contract does around its tests: takes the fixture, resets it, gives the test a unique
- * key prefix, and closes every backend and cache the test opened.
+ * key prefix, and closes every backend and cache the test opened. Every test has a timeout, so a
+ * store that hangs fails the kit instead of stalling it; tests that wait declare a tighter one.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@DisplayNameGeneration(FixtureNames.class)
 abstract class ContractSupport {
 
     /** Generous bound for a background task that normally takes milliseconds; never a measurement. */

@@ -100,7 +100,6 @@ public abstract class KeyContract extends ContractSupport {
     record Case<T>(T value, String sub) {}
 
     @Nested
-    @DisplayName("Names that differ in one odd character")
     class Lookalikes {
 
         @TestFactory
@@ -183,7 +182,6 @@ public abstract class KeyContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Caches with different prefixes")
     class Prefixes {
 
         @TestFactory

@@ -61,7 +61,6 @@ public abstract class LockerContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Exclusion")
     class Exclusion {
 
         @Test
@@ -179,7 +178,6 @@ public abstract class LockerContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Leases")
     class Leases {
 
         @Test
@@ -213,7 +211,6 @@ public abstract class LockerContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Fencing tokens")
     class FencingTokens {
 
         @Test
@@ -251,7 +248,6 @@ public abstract class LockerContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Waiting")
     class Waiting {
 
         @Test
@@ -286,17 +282,6 @@ public abstract class LockerContract extends ContractSupport {
             assertThat(second.acquire(key("lock:a"), LONG_LEASE, Duration.ofMillis(300)))
                     .isEmpty();
             assertThat(first.release(held)).isTrue();
-        }
-
-        @Test
-        @DisplayName("a store that declares change signals comes with a locker that signals releases")
-        void signallingStoreHasSignallingLocker() {
-            Backend backend = open();
-            assumeCapability(
-                    backend.store().capabilities().signalsChanges(),
-                    "the store declares no change signals; waiters poll with backoff");
-            assertThat(backend.locker().signalsRelease()).isTrue();
-            assertThat(openSecond().locker().signalsRelease()).isTrue();
         }
 
         @Test
@@ -337,7 +322,6 @@ public abstract class LockerContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Fencing tokens when the store loses keys")
     class LostKeys {
 
         @Test
@@ -440,7 +424,6 @@ public abstract class LockerContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Races")
     class Races {
 
         @Test
@@ -510,7 +493,6 @@ public abstract class LockerContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Load locks")
     class LoadLocks {
 
         @Test

@@ -3,6 +3,7 @@ package dev.cachekit.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
 import java.nio.charset.StandardCharsets;
@@ -13,12 +14,16 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The contract of a {@link Store}: bytes by key, multi-get in one call, TTLs that really expire at
@@ -49,8 +54,10 @@ public abstract class StoreContract extends ContractSupport {
 
     private static final long LONG_TTL_MILLIS = Duration.ofMinutes(10).toMillis();
 
+    /** What an entry may outlive its TTL plus two granularity steps by: scheduling, not lingering. */
+    private static final Duration GRANULARITY_SLACK = Duration.ofMillis(100);
+
     @Nested
-    @DisplayName("Reading and writing")
     class ReadingAndWriting {
 
         @Test
@@ -170,6 +177,67 @@ public abstract class StoreContract extends ContractSupport {
         }
 
         @Test
+        @DisplayName("keys that differ only in characters a lossy encoding would merge (non-Latin scripts, whitespace,"
+                + " control characters, composed and decomposed accents, lone surrogates) are stored apart")
+        void keysALossyEncodingWouldMergeStayApart() {
+            Store store = open().store();
+            KeyLayout layout = KeyLayout.of(prefix());
+            List<String> keys = new ArrayList<>();
+            for (String name : List.of(
+                    "ключ",
+                    "слон",
+                    "键值对象",
+                    "ÄÖÜß",
+                    "????",
+                    "a b",
+                    "a_b",
+                    "ab",
+                    "a\tb",
+                    "a\nb",
+                    "a\rb",
+                    "a\u000Bb",
+                    "a\u0000b",
+                    "a\u0001b",
+                    "a\u001Fb",
+                    "a\u007Fb",
+                    "a\u00A0b",
+                    "a\u2028b",
+                    "a\u3000b",
+                    " ab",
+                    "ab ",
+                    "ab\n",
+                    "\u00E9",
+                    "e\u0301",
+                    "\uFF41b")) {
+                keys.add(key(name));
+            }
+            // Lone surrogates reach a store only escaped (KeyLayout), so the store sees them that way too.
+            for (String name : List.of("s\uD800", "s\uDC00", "s?", "s\uFFFD", "s\uD800\uD800")) {
+                keys.add(layout.entry(name));
+            }
+            assertThat(new HashSet<>(keys))
+                    .as("the kit's own keys are distinct")
+                    .hasSize(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                store.set(keys.get(i), bytes("v" + i), Store.NO_EXPIRY);
+            }
+            List<byte[]> values = store.getAll(keys);
+            for (int i = 0; i < keys.size(); i++) {
+                assertThat(values.get(i))
+                        .as("value of %s", visible(keys.get(i)))
+                        .isEqualTo(bytes("v" + i));
+            }
+            assertThat(store.delete(keys.get(0))).isTrue();
+            assertThat(store.compareAndDelete(keys.get(5), bytes("v5"))).isTrue();
+            List<byte[]> after = store.getAll(keys);
+            for (int i = 0; i < keys.size(); i++) {
+                assertThat(after.get(i))
+                        .as("value of %s after deleting two others", visible(keys.get(i)))
+                        .isEqualTo(i == 0 || i == 5 ? null : bytes("v" + i));
+            }
+        }
+
+        @Test
         @DisplayName("delete removes a key and tells whether it was present")
         void delete() {
             Store store = open().store();
@@ -190,7 +258,6 @@ public abstract class StoreContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Expiry")
     class Expiry {
 
         @Test
@@ -278,7 +345,6 @@ public abstract class StoreContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Conditional writes")
     class ConditionalWrites {
 
         @Test
@@ -347,6 +413,61 @@ public abstract class StoreContract extends ContractSupport {
         }
 
         @Test
+        @DisplayName("an empty expected value matches only an empty value, never any value")
+        void emptyExpectedIsNotAWildcard() {
+            Store store = open().store();
+            store.set(key("full"), bytes("value"), Store.NO_EXPIRY);
+            assertThat(store.compareAndDelete(key("full"), new byte[0])).isFalse();
+            assertThat(store.compareAndSet(key("full"), new byte[0], bytes("replaced"), Store.NO_EXPIRY))
+                    .isFalse();
+            assertThat(store.get(key("full"))).isEqualTo(bytes("value"));
+            assertThat(store.compareAndSet(key("absent"), new byte[0], bytes("created"), Store.NO_EXPIRY))
+                    .as("compareAndSet of an empty expected value on an absent key")
+                    .isFalse();
+            assertThat(store.compareAndDelete(key("absent"), new byte[0])).isFalse();
+            assertThat(store.get(key("absent"))).isNull();
+            store.set(key("empty-1"), new byte[0], Store.NO_EXPIRY);
+            store.set(key("empty-2"), new byte[0], Store.NO_EXPIRY);
+            assertThat(store.compareAndSet(key("empty-1"), new byte[0], bytes("now full"), Store.NO_EXPIRY))
+                    .isTrue();
+            assertThat(store.compareAndDelete(key("empty-2"), new byte[0])).isTrue();
+            assertThat(store.getAll(List.of(key("empty-1"), key("empty-2")))).containsExactly(bytes("now full"), null);
+        }
+
+        @Test
+        @DisplayName(
+                "compare operations compare bytes, not text: invalid UTF-8 that decodes alike, and a trailing zero,"
+                        + " do not match")
+        void valuesAreComparedAsBytes() {
+            Store store = open().store();
+            byte[] stored = {(byte) 0xFF, 'A', (byte) 0x80};
+            List<byte[]> lookAlikes = List.of(
+                    new byte[] {(byte) 0xFE, 'A', (byte) 0x80}, // both decode to "\uFFFDA\uFFFD"
+                    new byte[] {(byte) 0xC3, 'A', (byte) 0xBF},
+                    new byte[] {(byte) 0xFF, 'A', (byte) 0x80, 0}, // a C string would stop at the zero
+                    new String(stored, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+            store.set(key("bytes"), stored, Store.NO_EXPIRY);
+            store.set(key("zero"), new byte[] {'A', 0, 'B'}, Store.NO_EXPIRY);
+            for (byte[] lookAlike : lookAlikes) {
+                assertThat(store.compareAndDelete(key("bytes"), lookAlike))
+                        .as("compareAndDelete expecting %s", Arrays.toString(lookAlike))
+                        .isFalse();
+                assertThat(store.compareAndSet(key("bytes"), lookAlike, bytes("replaced"), Store.NO_EXPIRY))
+                        .as("compareAndSet expecting %s", Arrays.toString(lookAlike))
+                        .isFalse();
+            }
+            assertThat(store.compareAndDelete(key("zero"), new byte[] {'A'})).isFalse();
+            assertThat(store.compareAndDelete(key("zero"), new byte[] {'A', 0, 'C'}))
+                    .isFalse();
+            assertThat(store.get(key("bytes"))).isEqualTo(stored);
+            assertThat(store.compareAndSet(key("bytes"), stored.clone(), bytes("replaced"), Store.NO_EXPIRY))
+                    .isTrue();
+            assertThat(store.compareAndDelete(key("zero"), new byte[] {'A', 0, 'B'}))
+                    .isTrue();
+            assertThat(store.getAll(List.of(key("bytes"), key("zero")))).containsExactly(bytes("replaced"), null);
+        }
+
+        @Test
         @DisplayName("compareAndSet is atomic: 8 threads on two clients each add 50 to a counter by CAS, ending at 400")
         void compareAndSetIsAtomic() throws Exception {
             Store first = open().store();
@@ -391,7 +512,207 @@ public abstract class StoreContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Limits")
+    class BulkPathsAndCopies {
+
+        @Test
+        @DisplayName("a multi-get of 6,000 positions over 5,000 keys, shuffled, with absent and repeated keys, answers"
+                + " every position in order")
+        void thousandsOfKeysInOneMultiGet() {
+            Store store = open().store();
+            int written = 4_000;
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            for (int i = 0; i < written; i++) {
+                entries.put(key("k" + i), bytes("value-" + i));
+            }
+            store.setAll(entries, LONG_TTL_MILLIS);
+            Random random = new Random(42);
+            List<String> keys = new ArrayList<>();
+            List<Integer> indexes = new ArrayList<>();
+            for (int i = 0; i < 6_000; i++) {
+                int index = random.nextInt(5_000);
+                indexes.add(index);
+                keys.add(key("k" + index));
+            }
+            List<byte[]> values = store.getAll(keys);
+            assertThat(values).hasSize(keys.size());
+            for (int i = 0; i < keys.size(); i++) {
+                int index = indexes.get(i);
+                assertThat(values.get(i))
+                        .as("position %d (key k%d)", i, index)
+                        .isEqualTo(index < written ? bytes("value-" + index) : null);
+            }
+        }
+
+        @Test
+        @DisplayName("every array get and getAll return is the caller's own: a repeated key gets two arrays, and"
+                + " changing them changes nothing the store holds")
+        void everyResultIsTheCallersOwnArray() {
+            Store store = open().store();
+            store.set(key("a"), bytes("alpha"), Store.NO_EXPIRY);
+            store.set(key("b"), bytes("beta"), Store.NO_EXPIRY);
+            List<String> keys = List.of(key("a"), key("b"), key("a"), key("absent"), key("a"));
+            List<byte[]> first = store.getAll(keys);
+            assertThat(first.get(0))
+                    .as("a repeated key's two results are two arrays")
+                    .isNotSameAs(first.get(2));
+            assertThat(first.get(0)).isNotSameAs(first.get(4));
+            List<byte[]> second = store.getAll(keys);
+            for (int i = 0; i < keys.size(); i++) {
+                if (first.get(i) != null) {
+                    assertThat(second.get(i))
+                            .as("position %d of two multi-gets", i)
+                            .isNotSameAs(first.get(i));
+                    Arrays.fill(first.get(i), (byte) 'X');
+                }
+            }
+            byte[] single = store.get(key("b"));
+            Arrays.fill(single, (byte) 'Y');
+            assertThat(store.getAll(keys))
+                    .containsExactly(bytes("alpha"), bytes("beta"), bytes("alpha"), null, bytes("alpha"));
+            assertThat(second.get(0))
+                    .as("an earlier result, after a later one was changed")
+                    .isEqualTo(bytes("alpha"));
+            assertThat(store.get(key("b"))).isEqualTo(bytes("beta"));
+        }
+
+        @Test
+        @DisplayName("every write copies the caller's array: changing it after set, setAll, setIfAbsent or"
+                + " compareAndSet changes nothing the store holds")
+        void everyWriteCopiesTheCallersArray() {
+            Store store = open().store();
+            byte[] set = bytes("set");
+            byte[] bulk1 = bytes("bulk-1");
+            byte[] bulk2 = bytes("bulk-2");
+            byte[] absent = bytes("if-absent");
+            byte[] swapped = bytes("swapped");
+            store.set(key("set"), set, Store.NO_EXPIRY);
+            Map<String, byte[]> entries = new LinkedHashMap<>();
+            entries.put(key("bulk-1"), bulk1);
+            entries.put(key("bulk-2"), bulk2);
+            store.setAll(entries, Store.NO_EXPIRY);
+            assertThat(store.setIfAbsent(key("if-absent"), absent, Store.NO_EXPIRY))
+                    .isTrue();
+            store.set(key("cas"), bytes("before"), Store.NO_EXPIRY);
+            assertThat(store.compareAndSet(key("cas"), bytes("before"), swapped, Store.NO_EXPIRY))
+                    .isTrue();
+            for (byte[] given : List.of(set, bulk1, bulk2, absent, swapped)) {
+                Arrays.fill(given, (byte) 'X');
+            }
+            assertThat(store.getAll(List.of(key("set"), key("bulk-1"), key("bulk-2"), key("if-absent"), key("cas"))))
+                    .containsExactly(
+                            bytes("set"), bytes("bulk-1"), bytes("bulk-2"), bytes("if-absent"), bytes("swapped"));
+        }
+    }
+
+    @Nested
+    class ExpiryRules {
+
+        @Test
+        @DisplayName("TTLs of 31 days, 400 days and 5 years are kept as given by every write, as the fixture reads"
+                + " them back")
+        void longTtlsAreKeptAsGiven() {
+            Store store = open().store();
+            StoreCapabilities caps = store.capabilities();
+            for (Duration ttl : List.of(Duration.ofDays(31), Duration.ofDays(400), Duration.ofDays(5 * 365))) {
+                long millis = ttl.toMillis();
+                String name = ttl.toDays() + "d-";
+                store.set(key(name + "set"), bytes("A"), millis);
+                store.setAll(Map.of(key(name + "setAll"), bytes("B")), millis);
+                assertThat(store.setIfAbsent(key(name + "setIfAbsent"), bytes("C"), millis))
+                        .isTrue();
+                store.set(key(name + "compareAndSet"), bytes("D"), Store.NO_EXPIRY);
+                assertThat(store.compareAndSet(key(name + "compareAndSet"), bytes("D"), bytes("E"), millis))
+                        .isTrue();
+                for (String write : List.of("set", "setAll", "setIfAbsent", "compareAndSet")) {
+                    Optional<Duration> left = rawTtl(key(name + write));
+                    assertThat(left)
+                            .as("TTL left after %s with a TTL of %s", write, ttl)
+                            .isPresent();
+                    assertThat(left.orElseThrow())
+                            .as("TTL left after %s with a TTL of %s", write, ttl)
+                            .isBetween(
+                                    ttl.minusMinutes(5),
+                                    ttl.plus(caps.ttlGranularity().multipliedBy(2))
+                                            .plusSeconds(1));
+                }
+            }
+        }
+
+        @Test
+        @Timeout(value = 2, unit = TimeUnit.MINUTES)
+        @DisplayName("NO_EXPIRY written over an entry with a TTL removes the TTL, on set, setAll and compareAndSet;"
+                + " setIfAbsent with NO_EXPIRY never expires")
+        void noExpiryRemovesATtlOnEveryWrite() {
+            Store store = open().store();
+            StoreCapabilities caps = store.capabilities();
+            Duration ttl = step(caps).multipliedBy(2);
+            for (String name : List.of("set", "setAll", "compareAndSet")) {
+                store.set(key(name), bytes("with ttl"), ttl.toMillis());
+            }
+            store.set(key("set"), bytes("set"), Store.NO_EXPIRY);
+            store.setAll(Map.of(key("setAll"), bytes("setAll")), Store.NO_EXPIRY);
+            assertThat(store.compareAndSet(
+                            key("compareAndSet"), bytes("with ttl"), bytes("compareAndSet"), Store.NO_EXPIRY))
+                    .isTrue();
+            assertThat(store.setIfAbsent(key("setIfAbsent"), bytes("setIfAbsent"), Store.NO_EXPIRY))
+                    .isTrue();
+            waitPastTtl(ttl, caps);
+            assertThat(store.getAll(List.of(key("set"), key("setAll"), key("compareAndSet"), key("setIfAbsent"))))
+                    .containsExactly(bytes("set"), bytes("setAll"), bytes("compareAndSet"), bytes("setIfAbsent"));
+        }
+
+        @Test
+        @Timeout(value = 2, unit = TimeUnit.MINUTES)
+        @DisplayName("an expired entry is absent for conditional writes too: setIfAbsent writes, compareAndSet and"
+                + " compareAndDelete do not match, delete finds nothing")
+        void conditionalWritesTreatExpiredEntriesAsAbsent() {
+            Store store = open().store();
+            StoreCapabilities caps = store.capabilities();
+            Duration ttl = step(caps);
+            for (String name : List.of("setIfAbsent", "compareAndSet", "compareAndDelete", "delete")) {
+                store.set(key(name), bytes("old"), ttl.toMillis());
+            }
+            waitPastTtl(ttl, caps);
+            assertThat(store.compareAndSet(key("compareAndSet"), bytes("old"), bytes("new"), Store.NO_EXPIRY))
+                    .as("compareAndSet over an expired entry")
+                    .isFalse();
+            assertThat(store.compareAndDelete(key("compareAndDelete"), bytes("old")))
+                    .as("compareAndDelete of an expired entry")
+                    .isFalse();
+            assertThat(store.delete(key("delete")))
+                    .as("delete of an expired entry")
+                    .isFalse();
+            assertThat(store.setIfAbsent(key("setIfAbsent"), bytes("new"), Store.NO_EXPIRY))
+                    .as("setIfAbsent over an expired entry")
+                    .isTrue();
+            assertThat(store.getAll(
+                            List.of(key("setIfAbsent"), key("compareAndSet"), key("compareAndDelete"), key("delete"))))
+                    .containsExactly(bytes("new"), null, null, null);
+        }
+
+        @Test
+        @Timeout(value = 1, unit = TimeUnit.MINUTES)
+        @DisplayName("an entry written with a TTL of one granularity step, by any write, is gone two steps and 100 ms"
+                + " after its TTL (a store declaring 1 ms keeps nothing for a fraction of a second)")
+        void entryOfOneStepIsGoneAtTheDeclaredGranularity() {
+            Store store = open().store();
+            StoreCapabilities caps = store.capabilities();
+            long step = caps.ttlGranularity().toMillis();
+            store.set(key("compareAndSet"), bytes("before"), Store.NO_EXPIRY);
+            long wrote = System.nanoTime();
+            store.set(key("set"), bytes("S"), step);
+            store.setAll(Map.of(key("setAll"), bytes("A")), step);
+            store.setIfAbsent(key("setIfAbsent"), bytes("I"), step);
+            store.compareAndSet(key("compareAndSet"), bytes("before"), bytes("C"), step);
+            Duration bound = caps.ttlGranularity().multipliedBy(3).plus(GRANULARITY_SLACK);
+            sleep(bound.minusNanos(System.nanoTime() - wrote));
+            assertThat(store.getAll(List.of(key("set"), key("setAll"), key("setIfAbsent"), key("compareAndSet"))))
+                    .as("entries %s after they were written with a TTL of %d ms", bound, step)
+                    .containsExactly(null, null, null, null);
+        }
+    }
+
+    @Nested
     class Limits {
 
         @Test
@@ -433,7 +754,6 @@ public abstract class StoreContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Two clients")
     class TwoClients {
 
         @Test
@@ -457,5 +777,24 @@ public abstract class StoreContract extends ContractSupport {
             assertThat(store.get(key("raw"))).isNull();
             assertThat(backendFixture().rawGet(key("raw"))).isNull();
         }
+    }
+
+    /** The fixture's reading of a key's TTL; skips the test, saying so, when the fixture cannot read TTLs. */
+    private Optional<Duration> rawTtl(String key) {
+        try {
+            return backendFixture().rawTtl(key);
+        } catch (UnsupportedOperationException e) {
+            assumeCapability(false, "the fixture does not read TTLs back (BackendFixture.rawTtl): " + e.getMessage());
+            throw e;
+        }
+    }
+
+    /** A key with its control and non-ASCII characters written as escapes, for messages. */
+    private static String visible(String key) {
+        StringBuilder out = new StringBuilder();
+        key.chars()
+                .forEach(
+                        c -> out.append(c < 0x20 || c > 0x7E ? String.format("\\u%04X", c) : String.valueOf((char) c)));
+        return out.toString();
     }
 }

@@ -46,7 +46,6 @@ public abstract class TaggerContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Versions")
     class Versions {
 
         @Test
@@ -114,7 +113,6 @@ public abstract class TaggerContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Invalidation")
     class Invalidation {
 
         @Test
@@ -252,7 +250,6 @@ public abstract class TaggerContract extends ContractSupport {
     }
 
     @Nested
-    @DisplayName("Cost")
     class Cost {
 
         @Test

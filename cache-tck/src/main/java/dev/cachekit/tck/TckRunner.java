@@ -1,23 +1,7 @@
 package dev.cachekit.tck;
 
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
-
 import dev.cachekit.CacheException;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import org.junit.platform.engine.DiscoverySelector;
-import org.junit.platform.engine.TestExecutionResult;
-import org.junit.platform.engine.support.descriptor.ClassSource;
-import org.junit.platform.launcher.LauncherDiscoveryRequest;
-import org.junit.platform.launcher.TestExecutionListener;
-import org.junit.platform.launcher.TestIdentifier;
-import org.junit.platform.launcher.TestPlan;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
  * Runs the whole kit against a live URI whose provider is on the class path, prints one summary
@@ -95,152 +79,9 @@ public final class TckRunner {
         }
         try (fixture) {
             out.println("cachekit TCK against " + fixture.uri() + " (" + fixture.name() + ")");
-            Summary summary = execute(fixture, parallel);
-            summary.print(out);
-            return summary.failed() == 0 && summary.found() > 0 ? 0 : 1;
-        }
-    }
-
-    private static Summary execute(BackendFixture fixture, int parallel) {
-        ConfiguredKit.use(() -> fixture);
-        LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(ConfiguredKit.CONTRACTS.stream()
-                        .map(c -> (DiscoverySelector) selectClass(c))
-                        .toList());
-        if (parallel > 1) {
-            request.configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
-                    .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
-                    .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
-                    .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
-                    .configurationParameter(
-                            "junit.jupiter.execution.parallel.config.fixed.parallelism", Integer.toString(parallel));
-        }
-        LauncherDiscoveryRequest discovery = request.build();
-        Summary summary = new Summary();
-        LauncherFactory.create().execute(discovery, summary);
-        return summary;
-    }
-
-    /** Collects outcomes per contract while the kit runs. */
-    private static final class Summary implements TestExecutionListener {
-        private final Map<String, Contract> contracts = new LinkedHashMap<>();
-        private TestPlan plan;
-
-        Summary() {
-            ConfiguredKit.CONTRACTS.forEach(
-                    kit -> contracts.put(kit.getName(), new Contract(ConfiguredKit.contractName(kit))));
-        }
-
-        @Override
-        public void testPlanExecutionStarted(TestPlan testPlan) {
-            this.plan = testPlan;
-        }
-
-        @Override
-        public synchronized void executionSkipped(TestIdentifier test, String reason) {
-            if (test.isTest()) {
-                contractOf(test).ifPresent(c -> c.skipped.add(path(test) + ": " + reason));
-            }
-        }
-
-        @Override
-        public synchronized void executionFinished(TestIdentifier test, TestExecutionResult result) {
-            if (!test.isTest()) {
-                if (result.getStatus() == TestExecutionResult.Status.FAILED) {
-                    // A failing container (a @BeforeEach of the fixture, say) fails the run too.
-                    contractOf(test).ifPresent(c -> c.failed.add(path(test) + ": " + message(result)));
-                }
-                return;
-            }
-            contractOf(test).ifPresent(contract -> {
-                switch (result.getStatus()) {
-                    case SUCCESSFUL -> contract.passed++;
-                    case ABORTED -> contract.skipped.add(path(test) + ": " + message(result));
-                    case FAILED -> contract.failed.add(path(test) + ": " + message(result));
-                }
-            });
-        }
-
-        private Optional<Contract> contractOf(TestIdentifier test) {
-            for (Optional<TestIdentifier> at = Optional.of(test); at.isPresent(); at = plan.getParent(at.get())) {
-                Optional<Contract> found = at.get()
-                        .getSource()
-                        .filter(ClassSource.class::isInstance)
-                        .map(source -> contracts.get(((ClassSource) source).getClassName()));
-                if (found.isPresent()) {
-                    return found;
-                }
-            }
-            return Optional.empty();
-        }
-
-        /** "Nested group > test sentence". */
-        private String path(TestIdentifier test) {
-            List<String> names = new ArrayList<>();
-            for (Optional<TestIdentifier> at = Optional.of(test); at.isPresent(); at = plan.getParent(at.get())) {
-                boolean isKitClass = at.get()
-                        .getSource()
-                        .filter(ClassSource.class::isInstance)
-                        .map(source -> contracts.containsKey(((ClassSource) source).getClassName()))
-                        .orElse(false);
-                if (isKitClass) {
-                    break;
-                }
-                names.add(0, at.get().getDisplayName());
-            }
-            return String.join(" > ", names);
-        }
-
-        private static String message(TestExecutionResult result) {
-            return result.getThrowable()
-                    .map(t -> {
-                        String text = t.getMessage() == null ? t.getClass().getName() : t.getMessage();
-                        return text.strip().replaceAll("\\s*\\n\\s*", " ");
-                    })
-                    .orElse("(no message)");
-        }
-
-        int found() {
-            return contracts.values().stream().mapToInt(Contract::found).sum();
-        }
-
-        int failed() {
-            return contracts.values().stream().mapToInt(c -> c.failed.size()).sum();
-        }
-
-        void print(PrintStream out) {
-            int passed = 0;
-            int skipped = 0;
-            for (Contract contract : contracts.values()) {
-                out.printf(
-                        "%-15s %3d tests: %d passed, %d failed, %d skipped%n",
-                        contract.name + ":",
-                        contract.found(),
-                        contract.passed,
-                        contract.failed.size(),
-                        contract.skipped.size());
-                contract.skipped.forEach(reason -> out.println("    skipped  " + reason));
-                contract.failed.forEach(reason -> out.println("    FAILED   " + reason));
-                passed += contract.passed;
-                skipped += contract.skipped.size();
-            }
-            out.printf("TCK total: %d tests: %d passed, %d failed, %d skipped%n", found(), passed, failed(), skipped);
-        }
-    }
-
-    /** The outcomes of one contract's tests. */
-    private static final class Contract {
-        final String name;
-        int passed;
-        final List<String> skipped = new ArrayList<>();
-        final List<String> failed = new ArrayList<>();
-
-        Contract(String name) {
-            this.name = name;
-        }
-
-        int found() {
-            return passed + skipped.size() + failed.size();
+            TckReport report = Tck.run(fixture, parallel);
+            report.print(out);
+            return report.conforms() ? 0 : 1;
         }
     }
 }

@@ -9,8 +9,12 @@ import dev.cachekit.spi.StoreLocker;
 import dev.cachekit.spi.StoreTagger;
 import dev.cachekit.spi.Tagger;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,6 +82,65 @@ final class Defects {
                 store("an increment that always answers 1", IncrementRepeats::new, "incrementIsAtomic"),
                 store("an empty value read as absent", EmptyValueReadAsAbsent::new, "emptyValue"),
                 store("long keys cut to 250 bytes", LongKeysTruncated::new, "longestKey"),
+                // ---- store defects of the bulk paths, TTL rules, compare operations and keys ----
+                store(
+                        "a multi-get that answers only the first 1,024 keys",
+                        MultiGetStopsAtAPage::new,
+                        "thousandsOfKeysInOneMultiGet"),
+                store(
+                        "a multi-get that answers batches of over 1,000 keys in hash order",
+                        MultiGetReordersLargeBatches::new,
+                        "thousandsOfKeysInOneMultiGet"),
+                store(
+                        "a multi-get that hands out the same array again",
+                        MultiGetSharesArrays::new,
+                        "everyResultIsTheCallersOwnArray"),
+                store(
+                        "setAll that keeps the caller's arrays",
+                        SetAllKeepsCallersArrays::new,
+                        "everyWriteCopiesTheCallersArray"),
+                store(
+                        "a TTL capped at 30 days (the memcached habit)",
+                        TtlCappedAt30Days::new,
+                        "longTtlsAreKeptAsGiven"),
+                store(
+                        "a TTL kept in int milliseconds, capped at 24 days",
+                        TtlInIntMillis::new,
+                        "longTtlsAreKeptAsGiven"),
+                store(
+                        "compare-and-set with NO_EXPIRY that keeps the old TTL",
+                        CompareAndSetIgnoresNoExpiry::new,
+                        "noExpiryRemovesATtlOnEveryWrite"),
+                store(
+                        "setAll with NO_EXPIRY that keeps the old TTL",
+                        SetAllIgnoresNoExpiry::new,
+                        "noExpiryRemovesATtlOnEveryWrite"),
+                store(
+                        "expiry honoured by reads but not by conditional writes",
+                        ConditionalWritesSeeExpiredEntries::new,
+                        "conditionalWritesTreatExpiredEntriesAsAbsent"),
+                store(
+                        "1 ms declared, TTLs rounded up to half a second",
+                        LingersHalfASecond::new,
+                        "entryOfOneStepIsGoneAtTheDeclaredGranularity"),
+                store(
+                        "an empty expected value that matches anything",
+                        EmptyExpectedIsAWildcard::new,
+                        "emptyExpectedIsNotAWildcard"),
+                store("values compared as UTF-8 text", ComparesAsText::new, "valuesAreComparedAsBytes"),
+                store(
+                        "values compared as C strings, up to the first zero byte",
+                        ComparesUpToZero::new,
+                        "valuesAreComparedAsBytes"),
+                store(
+                        "keys encoded as ASCII, every other character a '?'",
+                        KeysFoldedToAscii::new,
+                        "keysALossyEncodingWouldMergeStayApart"),
+                store(
+                        "keys with whitespace and control characters stripped",
+                        KeysStripped::new,
+                        "keysALossyEncodingWouldMergeStayApart"),
+                store("keys normalized to Unicode NFKC", KeysNormalized::new, "keysALossyEncodingWouldMergeStayApart"),
                 new Defect(
                         "a flush that only the flushing client sees",
                         () -> DefectiveFixture.named("flush not persisted")
@@ -233,8 +296,7 @@ final class Defects {
         @Override
         public StoreCapabilities capabilities() {
             StoreCapabilities own = delegate.capabilities();
-            return new StoreCapabilities(
-                    Duration.ofSeconds(1), own.maxKeyBytes(), own.maxValueBytes(), own.signalsChanges());
+            return new StoreCapabilities(Duration.ofSeconds(1), own.maxKeyBytes(), own.maxValueBytes());
         }
 
         @Override
@@ -362,43 +424,416 @@ final class Defects {
     }
 
     /** Claims to take keys of any length, but keeps only their first 250 bytes. */
-    static final class LongKeysTruncated extends ForwardingStore {
+    static final class LongKeysTruncated extends KeyMappingStore {
         LongKeysTruncated(Store delegate) {
             super(delegate);
         }
 
-        private static String cut(String key) {
+        @Override
+        String map(String key) {
             return key.length() > 250 ? key.substring(0, 250) : key;
         }
+    }
+
+    /** Sends every key through {@link #map}, as a store with a lossy key encoding does. */
+    abstract static class KeyMappingStore extends ForwardingStore {
+        KeyMappingStore(Store delegate) {
+            super(delegate);
+        }
+
+        abstract String map(String key);
 
         @Override
         public List<byte[]> getAll(List<String> keys) {
-            return delegate.getAll(keys.stream().map(LongKeysTruncated::cut).toList());
+            return delegate.getAll(keys.stream().map(this::map).toList());
         }
 
         @Override
         public void set(String key, byte[] value, long ttlMillis) {
-            delegate.set(cut(key), value, ttlMillis);
+            delegate.set(map(key), value, ttlMillis);
+        }
+
+        @Override
+        public void setAll(Map<String, byte[]> entries, long ttlMillis) {
+            Map<String, byte[]> mapped = new LinkedHashMap<>();
+            entries.forEach((key, value) -> mapped.put(map(key), value));
+            delegate.setAll(mapped, ttlMillis);
         }
 
         @Override
         public boolean setIfAbsent(String key, byte[] value, long ttlMillis) {
-            return delegate.setIfAbsent(cut(key), value, ttlMillis);
+            return delegate.setIfAbsent(map(key), value, ttlMillis);
         }
 
         @Override
         public boolean delete(String key) {
-            return delegate.delete(cut(key));
+            return delegate.delete(map(key));
         }
 
         @Override
         public boolean compareAndDelete(String key, byte[] expected) {
-            return delegate.compareAndDelete(cut(key), expected);
+            return delegate.compareAndDelete(map(key), expected);
         }
 
         @Override
         public boolean compareAndSet(String key, byte[] expected, byte[] value, long ttlMillis) {
-            return delegate.compareAndSet(cut(key), expected, value, ttlMillis);
+            return delegate.compareAndSet(map(key), expected, value, ttlMillis);
+        }
+
+        @Override
+        public long increment(String key) {
+            return delegate.increment(map(key));
+        }
+    }
+
+    // ---- stores: bulk paths, TTL rules, compare operations, keys --------------------------------
+
+    /** Answers the first 1,024 keys and null for the rest, as a store that ignores a page limit. */
+    static final class MultiGetStopsAtAPage extends ForwardingStore {
+        MultiGetStopsAtAPage(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<byte[]> getAll(List<String> keys) {
+            if (keys.size() <= 1024) {
+                return delegate.getAll(keys);
+            }
+            List<byte[]> values = new ArrayList<>(delegate.getAll(keys.subList(0, 1024)));
+            values.addAll(Collections.nCopies(keys.size() - 1024, null));
+            return values;
+        }
+    }
+
+    /** Past 1,000 keys, answers the distinct keys in a hash set's order. */
+    static final class MultiGetReordersLargeBatches extends ForwardingStore {
+        MultiGetReordersLargeBatches(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<byte[]> getAll(List<String> keys) {
+            if (keys.size() <= 1000) {
+                return delegate.getAll(keys);
+            }
+            List<String> distinct = new ArrayList<>(new HashSet<>(keys));
+            List<byte[]> found = delegate.getAll(distinct);
+            List<byte[]> values = new ArrayList<>();
+            for (int i = 0; i < keys.size(); i++) {
+                values.add(found.get(i % found.size()));
+            }
+            return values;
+        }
+    }
+
+    /** Keeps the arrays it returned and hands the same one out for a key until it changes. */
+    static final class MultiGetSharesArrays extends ForwardingStore {
+        private final Map<String, byte[]> handedOut = new ConcurrentHashMap<>();
+
+        MultiGetSharesArrays(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public List<byte[]> getAll(List<String> keys) {
+            List<byte[]> values = new ArrayList<>(delegate.getAll(keys));
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] value = values.get(i);
+                if (value != null) {
+                    byte[] earlier = handedOut.get(keys.get(i));
+                    if (earlier != null && Arrays.equals(earlier, value)) {
+                        values.set(i, earlier);
+                    } else {
+                        handedOut.put(keys.get(i), value);
+                    }
+                }
+            }
+            return values;
+        }
+    }
+
+    /** Remembers the caller's arrays from setAll and answers reads of those keys from them. */
+    static final class SetAllKeepsCallersArrays extends ForwardingStore {
+        private final Map<String, byte[]> kept = new ConcurrentHashMap<>();
+
+        SetAllKeepsCallersArrays(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void setAll(Map<String, byte[]> entries, long ttlMillis) {
+            delegate.setAll(entries, ttlMillis);
+            kept.putAll(entries);
+        }
+
+        @Override
+        public List<byte[]> getAll(List<String> keys) {
+            List<byte[]> values = new ArrayList<>(delegate.getAll(keys));
+            for (int i = 0; i < keys.size(); i++) {
+                byte[] array = kept.get(keys.get(i));
+                if (array != null && values.get(i) != null) {
+                    values.set(i, array.clone());
+                }
+            }
+            return values;
+        }
+    }
+
+    /** Rewrites the TTL of every write that takes one. */
+    abstract static class TtlRewritingStore extends ForwardingStore {
+        TtlRewritingStore(Store delegate) {
+            super(delegate);
+        }
+
+        abstract long rewrite(long ttlMillis);
+
+        @Override
+        public void set(String key, byte[] value, long ttlMillis) {
+            delegate.set(key, value, rewrite(ttlMillis));
+        }
+
+        @Override
+        public void setAll(Map<String, byte[]> entries, long ttlMillis) {
+            delegate.setAll(entries, rewrite(ttlMillis));
+        }
+
+        @Override
+        public boolean setIfAbsent(String key, byte[] value, long ttlMillis) {
+            return delegate.setIfAbsent(key, value, rewrite(ttlMillis));
+        }
+
+        @Override
+        public boolean compareAndSet(String key, byte[] expected, byte[] value, long ttlMillis) {
+            return delegate.compareAndSet(key, expected, value, rewrite(ttlMillis));
+        }
+    }
+
+    static final class TtlCappedAt30Days extends TtlRewritingStore {
+        TtlCappedAt30Days(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        long rewrite(long ttlMillis) {
+            return Math.min(ttlMillis, Duration.ofDays(30).toMillis());
+        }
+    }
+
+    static final class TtlInIntMillis extends TtlRewritingStore {
+        TtlInIntMillis(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        long rewrite(long ttlMillis) {
+            return (int) Math.min(ttlMillis, Integer.MAX_VALUE);
+        }
+    }
+
+    /** Rounds every TTL up to a multiple of 500 ms while declaring 1 ms. */
+    static final class LingersHalfASecond extends TtlRewritingStore {
+        LingersHalfASecond(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        long rewrite(long ttlMillis) {
+            return ttlMillis == NO_EXPIRY ? NO_EXPIRY : (ttlMillis + 499) / 500 * 500;
+        }
+    }
+
+    /** Remembers each key's expiry, and keeps it when a write asks for NO_EXPIRY. */
+    abstract static class IgnoresNoExpiry extends ForwardingStore {
+        private final Map<String, Long> expiresAt = new ConcurrentHashMap<>();
+
+        IgnoresNoExpiry(Store delegate) {
+            super(delegate);
+        }
+
+        void remember(String key, long ttlMillis) {
+            if (ttlMillis != NO_EXPIRY) {
+                expiresAt.put(key, System.currentTimeMillis() + ttlMillis);
+            }
+        }
+
+        long kept(String key, long ttlMillis) {
+            Long at = expiresAt.get(key);
+            return ttlMillis != NO_EXPIRY || at == null ? ttlMillis : Math.max(1, at - System.currentTimeMillis());
+        }
+
+        @Override
+        public void set(String key, byte[] value, long ttlMillis) {
+            remember(key, ttlMillis);
+            delegate.set(key, value, ttlMillis);
+        }
+    }
+
+    static final class CompareAndSetIgnoresNoExpiry extends IgnoresNoExpiry {
+        CompareAndSetIgnoresNoExpiry(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public boolean compareAndSet(String key, byte[] expected, byte[] value, long ttlMillis) {
+            return delegate.compareAndSet(key, expected, value, kept(key, ttlMillis));
+        }
+    }
+
+    static final class SetAllIgnoresNoExpiry extends IgnoresNoExpiry {
+        SetAllIgnoresNoExpiry(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void setAll(Map<String, byte[]> entries, long ttlMillis) {
+            entries.forEach((key, value) -> delegate.set(key, value, kept(key, ttlMillis)));
+        }
+    }
+
+    /** Conditional writes look at a copy of every value written that never expires. */
+    static final class ConditionalWritesSeeExpiredEntries extends ForwardingStore {
+        private final Map<String, byte[]> written = new ConcurrentHashMap<>();
+
+        ConditionalWritesSeeExpiredEntries(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void set(String key, byte[] value, long ttlMillis) {
+            written.put(key, value.clone());
+            delegate.set(key, value, ttlMillis);
+        }
+
+        @Override
+        public synchronized boolean setIfAbsent(String key, byte[] value, long ttlMillis) {
+            if (written.containsKey(key)) {
+                return false;
+            }
+            written.put(key, value.clone());
+            return delegate.setIfAbsent(key, value, ttlMillis);
+        }
+
+        @Override
+        public synchronized boolean compareAndSet(String key, byte[] expected, byte[] value, long ttlMillis) {
+            if (!Arrays.equals(written.get(key), expected)) {
+                return false;
+            }
+            written.put(key, value.clone());
+            delegate.set(key, value, ttlMillis);
+            return true;
+        }
+
+        @Override
+        public synchronized boolean compareAndDelete(String key, byte[] expected) {
+            if (!Arrays.equals(written.get(key), expected)) {
+                return false;
+            }
+            written.remove(key);
+            delegate.delete(key);
+            return true;
+        }
+
+        @Override
+        public boolean delete(String key) {
+            return written.remove(key) != null | delegate.delete(key);
+        }
+    }
+
+    /** Compares through a view of the values; {@code matches} decides. Not atomic, as such stores are not. */
+    abstract static class LooseCompareStore extends ForwardingStore {
+        LooseCompareStore(Store delegate) {
+            super(delegate);
+        }
+
+        abstract boolean matches(byte[] current, byte[] expected);
+
+        @Override
+        public synchronized boolean compareAndDelete(String key, byte[] expected) {
+            byte[] current = delegate.get(key);
+            return current != null && matches(current, expected) && delegate.delete(key);
+        }
+
+        @Override
+        public synchronized boolean compareAndSet(String key, byte[] expected, byte[] value, long ttlMillis) {
+            byte[] current = delegate.get(key);
+            return current != null
+                    && matches(current, expected)
+                    && delegate.compareAndSet(key, current, value, ttlMillis);
+        }
+    }
+
+    static final class EmptyExpectedIsAWildcard extends LooseCompareStore {
+        EmptyExpectedIsAWildcard(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        boolean matches(byte[] current, byte[] expected) {
+            return expected.length == 0 || Arrays.equals(current, expected);
+        }
+    }
+
+    static final class ComparesAsText extends LooseCompareStore {
+        ComparesAsText(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        boolean matches(byte[] current, byte[] expected) {
+            return new String(current, StandardCharsets.UTF_8).equals(new String(expected, StandardCharsets.UTF_8));
+        }
+    }
+
+    static final class ComparesUpToZero extends LooseCompareStore {
+        ComparesUpToZero(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        boolean matches(byte[] current, byte[] expected) {
+            return Arrays.equals(upToZero(current), upToZero(expected));
+        }
+
+        private static byte[] upToZero(byte[] value) {
+            for (int i = 0; i < value.length; i++) {
+                if (value[i] == 0) {
+                    return Arrays.copyOf(value, i);
+                }
+            }
+            return value;
+        }
+    }
+
+    static final class KeysFoldedToAscii extends KeyMappingStore {
+        KeysFoldedToAscii(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        String map(String key) {
+            return new String(key.getBytes(StandardCharsets.US_ASCII), StandardCharsets.US_ASCII);
+        }
+    }
+
+    static final class KeysStripped extends KeyMappingStore {
+        KeysStripped(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        String map(String key) {
+            return key.replaceAll("[\\s\\p{Cntrl}\\u00A0\\u2028\\u3000]", "");
+        }
+    }
+
+    static final class KeysNormalized extends KeyMappingStore {
+        KeysNormalized(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        String map(String key) {
+            return Normalizer.normalize(key, Normalizer.Form.NFKC);
         }
     }
 

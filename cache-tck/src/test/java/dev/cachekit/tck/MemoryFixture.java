@@ -6,6 +6,8 @@ import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
 import dev.cachekit.spi.StoreLocker;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The memory: backend: every client a {@link MemoryStore} over one private space, declaring the
@@ -46,6 +48,11 @@ class MemoryFixture implements BackendFixture {
     @Override
     public void rawDelete(String key) {
         new MemoryStore(space).delete(key);
+    }
+
+    @Override
+    public Optional<Duration> rawTtl(String key) {
+        return new MemoryStore(space).timeToLive(key);
     }
 
     @Override

@@ -23,13 +23,11 @@ import org.junit.platform.testkit.engine.Events;
 /** The kit tests itself: the healthy memory backend passes it, and every defective backend fails it. */
 class TckSelfTest {
 
-    /** Runs the four contracts against fresh fixtures from {@code fixtures}, tests in parallel. */
+    /** Runs the whole kit against fresh fixtures from {@code fixtures}, tests in parallel. */
     private static Events runKit(Supplier<? extends BackendFixture> fixtures) {
         ConfiguredKit.use(fixtures);
         return EngineTestKit.engine("junit-jupiter")
-                .selectors(ConfiguredKit.CONTRACTS.stream()
-                        .map(c -> selectClass(c))
-                        .toArray(org.junit.platform.engine.DiscoverySelector[]::new))
+                .selectors(selectClass(ConfiguredKit.Bound.class))
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
                 .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
                 .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
@@ -71,7 +69,7 @@ class TckSelfTest {
     @Test
     @DisplayName("a memory backend declaring memcached-like limits passes the whole kit with no test skipped")
     void limitedMemoryPasses() {
-        StoreCapabilities limits = new StoreCapabilities(Duration.ofMillis(1), 250, 1 << 20, true);
+        StoreCapabilities limits = new StoreCapabilities(Duration.ofMillis(1), 250, 1 << 20);
         Events tests = runKit(() -> new MemoryFixture("memory with limits", limits));
         assertThat(tests.failed().stream().map(e -> e.getTestDescriptor().getDisplayName() + ": " + reason(e)))
                 .isEmpty();
@@ -80,9 +78,32 @@ class TckSelfTest {
     }
 
     @Test
-    @DisplayName("there are at least 10 defective backends")
+    @DisplayName("there are at least 30 defective backends")
     void enoughDefects() {
-        assertThat(Defects.all()).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(Defects.all()).hasSizeGreaterThanOrEqualTo(30);
+    }
+
+    @Test
+    @DisplayName("Tck.run reports the memory backend as conforming, with only capability skips")
+    void programmaticRun() {
+        TckReport report = Tck.run(new MemoryFixture(), 4);
+        assertThat(report.failures()).isEmpty();
+        assertThat(report.conforms()).isTrue();
+        assertThat(report.passed()).isGreaterThan(90);
+        assertThat(report.skips()).hasSize(2).allMatch(skip -> skip.contains("capability missing: "));
+        assertThat(report.fixtureName()).isEqualTo("memory");
+    }
+
+    @Test
+    @DisplayName("Tck.run reports a defective backend's failures by contract, group and test")
+    void programmaticRunOfADefect() {
+        TckReport report = Tck.run(DefectiveFixture.named("a multi-get that drops the last key")
+                .store(Defects.MultiGetDropsLastKey::new)
+                .build());
+        assertThat(report.conforms()).isFalse();
+        assertThat(report.failures())
+                .anyMatch(
+                        failure -> failure.startsWith("Store contract: Reading and writing > a multi-get of present"));
     }
 
     @TestFactory

@@ -1,0 +1,138 @@
+package dev.cachekit.tck;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.util.Objects;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.Nested;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+
+/**
+ * The whole kit for one fixture: every contract, as a {@code @Nested} group named after the
+ * fixture. A backend needs one test class per fixture:
+ *
+ * <pre>{@code
+ * class MyStoreTckTest extends Tck {
+ *     private static final BackendFixture FIXTURE = new MyFixture();
+ *
+ *     @Override
+ *     protected BackendFixture fixture() {
+ *         return FIXTURE;
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Groups report as {@code my store: Store: Expiry}, with {@link BackendFixture#name()} first, so
+ * two fixtures in one module never share a name. {@link #run(BackendFixture)} runs the same tests
+ * from code (the command-line {@link TckRunner} does) and returns a {@link TckReport}.
+ */
+@DisplayNameGeneration(FixtureNames.class)
+public abstract class Tck {
+
+    /** Creates the kit; subclasses supply the fixture. */
+    protected Tck() {}
+
+    /**
+     * The backend under test, the same object for every test of the class (start its servers
+     * lazily, keep it in a static field). Called while tests are discovered, to name them.
+     *
+     * @return the fixture
+     */
+    protected abstract BackendFixture fixture();
+
+    /** The {@link StoreContract} against this kit's fixture. */
+    @Nested
+    public class StoreTests extends StoreContract {
+        /** Binds the contract to the kit's fixture. */
+        public StoreTests() {}
+
+        @Override
+        protected BackendFixture fixture() {
+            return Tck.this.fixture();
+        }
+    }
+
+    /** The {@link TaggerContract} against this kit's fixture. */
+    @Nested
+    public class TaggerTests extends TaggerContract {
+        /** Binds the contract to the kit's fixture. */
+        public TaggerTests() {}
+
+        @Override
+        protected BackendFixture fixture() {
+            return Tck.this.fixture();
+        }
+    }
+
+    /** The {@link LockerContract} against this kit's fixture. */
+    @Nested
+    public class LockerTests extends LockerContract {
+        /** Binds the contract to the kit's fixture. */
+        public LockerTests() {}
+
+        @Override
+        protected BackendFixture fixture() {
+            return Tck.this.fixture();
+        }
+    }
+
+    /** The {@link CacheContract} against this kit's fixture. */
+    @Nested
+    public class CacheTests extends CacheContract {
+        /** Binds the contract to the kit's fixture. */
+        public CacheTests() {}
+
+        @Override
+        protected BackendFixture fixture() {
+            return Tck.this.fixture();
+        }
+    }
+
+    // KeyContract joins here, as every contract does: a @Nested public class KeyTests extends
+    // KeyContract whose fixture() returns Tck.this.fixture(), and an entry in TckReport.CONTRACTS.
+
+    /**
+     * Runs the whole kit against {@code fixture}, one test at a time.
+     *
+     * @param fixture the backend under test
+     * @return what passed, failed and was skipped, per contract
+     */
+    public static TckReport run(BackendFixture fixture) {
+        return run(fixture, 1);
+    }
+
+    /**
+     * Runs the whole kit against {@code fixture} with up to {@code parallelism} tests at once (every
+     * test writes under its own key prefix). Runs in one JVM are serialized: the fixture is bound
+     * for the duration of the run.
+     *
+     * @param fixture the backend under test
+     * @param parallelism how many tests may run at once, at least 1
+     * @return what passed, failed and was skipped, per contract
+     * @throws IllegalArgumentException if {@code parallelism} is below 1
+     */
+    public static TckReport run(BackendFixture fixture, int parallelism) {
+        Objects.requireNonNull(fixture, "fixture");
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
+        }
+        synchronized (ConfiguredKit.class) {
+            ConfiguredKit.use(() -> fixture);
+            LauncherDiscoveryRequestBuilder request =
+                    LauncherDiscoveryRequestBuilder.request().selectors(selectClass(ConfiguredKit.Bound.class));
+            if (parallelism > 1) {
+                request.configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+                        .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
+                        .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
+                        .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+                        .configurationParameter(
+                                "junit.jupiter.execution.parallel.config.fixed.parallelism",
+                                Integer.toString(parallelism));
+            }
+            TckReport report = new TckReport(fixture.name());
+            LauncherFactory.create().execute(request.build(), report.listener());
+            return report;
+        }
+    }
+}

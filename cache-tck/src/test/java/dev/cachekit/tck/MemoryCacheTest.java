@@ -1,8 +1,0 @@
-package dev.cachekit.tck;
-
-class MemoryCacheTest extends CacheContract {
-    @Override
-    protected BackendFixture fixture() {
-        return new MemoryFixture();
-    }
-}

@@ -1,8 +1,0 @@
-package dev.cachekit.tck;
-
-class MemoryStoreTest extends StoreContract {
-    @Override
-    protected BackendFixture fixture() {
-        return new MemoryFixture();
-    }
-}

@@ -1,8 +1,0 @@
-package dev.cachekit.tck;
-
-class MemoryTaggerTest extends TaggerContract {
-    @Override
-    protected BackendFixture fixture() {
-        return new MemoryFixture();
-    }
-}

@@ -1,0 +1,12 @@
+package dev.cachekit.tck;
+
+/** The whole kit against the memory backend: the reference every other backend is held to. */
+class MemoryTckTest extends Tck {
+
+    private static final BackendFixture FIXTURE = new MemoryFixture();
+
+    @Override
+    protected BackendFixture fixture() {
+        return FIXTURE;
+    }
+}
