@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -64,8 +65,11 @@ final class HazelcastStore implements Store {
     public List<byte[]> getAll(List<String> keys) {
         Map<String, byte[]> found = call("getAll of " + keys.size() + " keys", () -> map.getAll(new HashSet<>(keys)));
         List<byte[]> values = new ArrayList<>(keys.size());
+        Set<String> handedOut = new HashSet<>();
         for (String key : keys) {
-            values.add(found.get(key));
+            byte[] value = found.get(key);
+            // A repeated key gets its own copy: callers may change what they are given.
+            values.add(value != null && !handedOut.add(key) ? value.clone() : value);
         }
         return values;
     }

@@ -1,8 +1,11 @@
 package dev.cachekit.hazelcast;
 
+import com.hazelcast.core.EntryView;
 import com.hazelcast.core.HazelcastInstance;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.tck.BackendFixture;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The TCK's way into a two-member test cluster, started on first use and stopped by the test
@@ -64,6 +67,20 @@ final class HazelcastFixture implements BackendFixture, AutoCloseable {
                 map.delete(key);
             }
         }
+    }
+
+    /** From the entry's view: Hazelcast keeps expiry times to the second. */
+    @Override
+    public Optional<Duration> rawTtl(String key) {
+        EntryView<String, byte[]> view = started().cluster.map().getEntryView(key);
+        if (view == null) {
+            return Optional.of(Duration.ZERO);
+        }
+        long expiresAt = view.getExpirationTime();
+        if (expiresAt == Long.MAX_VALUE || expiresAt <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofMillis(Math.max(0, expiresAt - System.currentTimeMillis())));
     }
 
     @Override

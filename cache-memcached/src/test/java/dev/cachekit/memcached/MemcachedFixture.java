@@ -19,9 +19,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import net.spy.memcached.MemcachedClient;
 
 /**
@@ -33,42 +35,51 @@ final class MemcachedFixture implements BackendFixture {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    private static MemcachedFixture single;
-    private static MemcachedFixture pair;
+    private static final MemcachedFixture SINGLE =
+            new MemcachedFixture("memcached, one server", () -> List.of(MemcachedServers.single()));
+    private static final MemcachedFixture PAIR =
+            new MemcachedFixture("memcached, two servers (Ketama)", MemcachedServers::pair);
 
     private final String name;
-    private final List<ServerProcess> servers;
-    private final String uri;
+    private final Supplier<List<ServerProcess>> start;
+    private List<ServerProcess> servers;
+    private String uri;
     private MemcachedClient raw;
 
-    private MemcachedFixture(String name, List<ServerProcess> servers) {
+    private MemcachedFixture(String name, Supplier<List<ServerProcess>> start) {
         this.name = name;
-        this.servers = servers;
-        this.uri = MemcachedServers.uri(servers, "timeout=" + TIMEOUT.toMillis() + "ms");
+        this.start = start;
     }
 
     /**
-     * The fixture over the shared single server.
+     * The fixture over the shared single server, started on first use.
      *
      * @return the fixture
      */
-    static synchronized MemcachedFixture single() {
-        if (single == null) {
-            single = new MemcachedFixture("memcached, one server", List.of(MemcachedServers.single()));
-        }
-        return single;
+    static MemcachedFixture single() {
+        return SINGLE;
     }
 
     /**
-     * The fixture over the shared pair of servers (Ketama).
+     * The fixture over the shared pair of servers (Ketama), started on first use.
      *
      * @return the fixture
      */
-    static synchronized MemcachedFixture pair() {
-        if (pair == null) {
-            pair = new MemcachedFixture("memcached, two servers (Ketama)", MemcachedServers.pair());
+    static MemcachedFixture pair() {
+        return PAIR;
+    }
+
+    private synchronized List<ServerProcess> servers() {
+        if (servers == null) {
+            servers = start.get();
+            uri = MemcachedServers.uri(servers, "timeout=" + TIMEOUT.toMillis() + "ms");
         }
-        return pair;
+        return servers;
+    }
+
+    private synchronized String uri() {
+        servers();
+        return uri;
     }
 
     @Override
@@ -78,7 +89,7 @@ final class MemcachedFixture implements BackendFixture {
 
     @Override
     public Backend open() {
-        return Providers.open(uri);
+        return Providers.open(uri());
     }
 
     @Override
@@ -106,7 +117,7 @@ final class MemcachedFixture implements BackendFixture {
      */
     @Override
     public void rawExpireKeysWithTtl() {
-        for (ServerProcess server : servers) {
+        for (ServerProcess server : servers()) {
             try (Socket socket = new Socket("127.0.0.1", server.port())) {
                 socket.setSoTimeout((int) TIMEOUT.toMillis() * 10);
                 OutputStream out = socket.getOutputStream();
@@ -152,14 +163,26 @@ final class MemcachedFixture implements BackendFixture {
                 .build();
     }
 
+    /** Asks each server ({@code mg KEY t}); memcached reports whole seconds. */
+    @Override
+    public Optional<Duration> rawTtl(String key) {
+        for (ServerProcess server : servers()) {
+            OptionalLong seconds = MetaCommands.secondsLeft(server, key);
+            if (seconds.isPresent()) {
+                return seconds.getAsLong() < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds.getAsLong()));
+            }
+        }
+        return Optional.of(Duration.ZERO);
+    }
+
     @Override
     public void reset() {
         try {
             if (!raw().flush().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("flush_all failed on " + servers);
+                throw new IllegalStateException("flush_all failed on " + servers());
             }
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("flush_all failed on " + servers, e);
+            throw new IllegalStateException("flush_all failed on " + servers(), e);
         }
     }
 
@@ -170,7 +193,7 @@ final class MemcachedFixture implements BackendFixture {
 
     private synchronized MemcachedClient raw() {
         if (raw == null) {
-            List<InetSocketAddress> addresses = servers.stream()
+            List<InetSocketAddress> addresses = servers().stream()
                     .map(s -> new InetSocketAddress("127.0.0.1", s.port()))
                     .toList();
             try {

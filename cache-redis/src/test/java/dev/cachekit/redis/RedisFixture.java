@@ -5,8 +5,10 @@ import dev.cachekit.spi.Backend;
 import dev.cachekit.tck.BackendFixture;
 import dev.cachekit.tck.ServerProcess;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import redis.clients.jedis.HostAndPort;
@@ -23,56 +25,36 @@ import redis.clients.jedis.resps.ScanResult;
  */
 final class RedisFixture implements BackendFixture {
 
-    private static RedisFixture standalone;
-    private static RedisFixture cluster;
+    private static final RedisFixture STANDALONE = new RedisFixture("redis standalone", false);
+    private static final RedisFixture CLUSTER = new RedisFixture("redis cluster", true);
 
     private final String name;
-    private final String uri;
-    private final List<ServerProcess> masters;
-    private final UnifiedJedis raw;
+    private final boolean cluster;
+    private String uri;
+    private List<ServerProcess> masters;
+    private UnifiedJedis raw;
 
-    private RedisFixture(String name, String uri, List<ServerProcess> masters, UnifiedJedis raw) {
+    private RedisFixture(String name, boolean cluster) {
         this.name = name;
-        this.uri = uri;
-        this.masters = masters;
-        this.raw = raw;
+        this.cluster = cluster;
     }
 
     /**
-     * The fixture over the shared standalone server.
+     * The fixture over the shared standalone server, started on first use.
      *
      * @return the fixture
      */
-    static synchronized RedisFixture standalone() {
-        if (standalone == null) {
-            ServerProcess server = RedisServers.standalone();
-            standalone = new RedisFixture(
-                    "redis standalone",
-                    "redis://" + server.address() + "?socketTimeout=10s",
-                    List.of(server),
-                    RedisClient.create("127.0.0.1", server.port()));
-        }
-        return standalone;
+    static RedisFixture standalone() {
+        return STANDALONE;
     }
 
     /**
-     * The fixture over the shared three-master cluster.
+     * The fixture over the shared three-master cluster, started on first use.
      *
      * @return the fixture
      */
-    static synchronized RedisFixture cluster() {
-        if (cluster == null) {
-            List<ServerProcess> masters = RedisServers.cluster();
-            String nodes = masters.stream().map(ServerProcess::address).collect(Collectors.joining(","));
-            cluster = new RedisFixture(
-                    "redis cluster",
-                    "redis-cluster://" + nodes + "?socketTimeout=10s",
-                    masters,
-                    RedisClusterClient.create(masters.stream()
-                            .map(m -> new HostAndPort("127.0.0.1", m.port()))
-                            .collect(Collectors.<HostAndPort, Set<HostAndPort>>toCollection(LinkedHashSet::new))));
-        }
-        return cluster;
+    static RedisFixture cluster() {
+        return CLUSTER;
     }
 
     /**
@@ -81,7 +63,7 @@ final class RedisFixture implements BackendFixture {
      * @return the URI
      */
     String uri() {
-        return uri;
+        return started().uri;
     }
 
     @Override
@@ -91,17 +73,26 @@ final class RedisFixture implements BackendFixture {
 
     @Override
     public Backend open() {
-        return Providers.open(uri);
+        return Providers.open(uri());
     }
 
     @Override
     public byte[] rawGet(String key) {
-        return raw.get(key.getBytes(StandardCharsets.UTF_8));
+        return started().raw.get(key.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
     public void rawDelete(String key) {
-        raw.del(key.getBytes(StandardCharsets.UTF_8));
+        started().raw.del(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Optional<Duration> rawTtl(String key) {
+        long millis = started().raw.pttl(key.getBytes(StandardCharsets.UTF_8));
+        if (millis == -1) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofMillis(Math.max(0, millis)));
     }
 
     /** Deletes every key with a TTL on every master: SCAN, then PTTL, then DEL of those that have one. */
@@ -125,6 +116,25 @@ final class RedisFixture implements BackendFixture {
 
     @Override
     public void reset() {
-        RedisServers.flushAll(masters);
+        RedisServers.flushAll(started().masters);
+    }
+
+    private synchronized RedisFixture started() {
+        if (raw == null) {
+            if (cluster) {
+                masters = RedisServers.cluster();
+                String nodes = masters.stream().map(ServerProcess::address).collect(Collectors.joining(","));
+                uri = "redis-cluster://" + nodes + "?socketTimeout=10s";
+                raw = RedisClusterClient.create(masters.stream()
+                        .map(m -> new HostAndPort("127.0.0.1", m.port()))
+                        .collect(Collectors.<HostAndPort, Set<HostAndPort>>toCollection(LinkedHashSet::new)));
+            } else {
+                ServerProcess server = RedisServers.standalone();
+                masters = List.of(server);
+                uri = "redis://" + server.address() + "?socketTimeout=10s";
+                raw = RedisClient.create("127.0.0.1", server.port());
+            }
+        }
+        return this;
     }
 }

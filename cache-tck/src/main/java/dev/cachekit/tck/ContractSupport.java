@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Timeout;
  * key prefix, and closes every backend and cache the test opened. Every test has a timeout, so a
  * store that hangs fails the kit instead of stalling it; tests that wait declare a tighter one.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @DisplayNameGeneration(FixtureNames.class)
 abstract class ContractSupport {
 

@@ -639,7 +639,7 @@ public abstract class StoreContract extends ContractSupport {
         }
 
         @Test
-        @Timeout(value = 2, unit = TimeUnit.MINUTES)
+        @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
         @DisplayName("NO_EXPIRY written over an entry with a TTL removes the TTL, on set, setAll and compareAndSet;"
                 + " setIfAbsent with NO_EXPIRY never expires")
         void noExpiryRemovesATtlOnEveryWrite() {
@@ -662,7 +662,7 @@ public abstract class StoreContract extends ContractSupport {
         }
 
         @Test
-        @Timeout(value = 2, unit = TimeUnit.MINUTES)
+        @Timeout(value = 2, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
         @DisplayName("an expired entry is absent for conditional writes too: setIfAbsent writes, compareAndSet and"
                 + " compareAndDelete do not match, delete finds nothing")
         void conditionalWritesTreatExpiredEntriesAsAbsent() {
@@ -691,7 +691,7 @@ public abstract class StoreContract extends ContractSupport {
         }
 
         @Test
-        @Timeout(value = 1, unit = TimeUnit.MINUTES)
+        @Timeout(value = 1, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
         @DisplayName("an entry written with a TTL of one granularity step, by any write, is gone two steps and 100 ms"
                 + " after its TTL (a store declaring 1 ms keeps nothing for a fraction of a second)")
         void entryOfOneStepIsGoneAtTheDeclaredGranularity() {

@@ -2,7 +2,11 @@ package dev.cachekit.tck;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.Store;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.Nested;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -104,8 +108,8 @@ public abstract class Tck {
 
     /**
      * Runs the whole kit against {@code fixture} with up to {@code parallelism} tests at once (every
-     * test writes under its own key prefix). Runs in one JVM are serialized: the fixture is bound
-     * for the duration of the run.
+     * test writes under its own key prefix, so with more than one {@link BackendFixture#reset()} is
+     * not called). Runs in one JVM are serialized: the fixture is bound for the duration of the run.
      *
      * @param fixture the backend under test
      * @param parallelism how many tests may run at once, at least 1
@@ -117,8 +121,11 @@ public abstract class Tck {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
         }
+        // Tests running side by side must not empty the store under each other: each writes under its
+        // own key prefix, so they do without reset().
+        BackendFixture bound = parallelism == 1 ? fixture : new WithoutReset(fixture);
         synchronized (ConfiguredKit.class) {
-            ConfiguredKit.use(() -> fixture);
+            ConfiguredKit.use(() -> bound);
             LauncherDiscoveryRequestBuilder request =
                     LauncherDiscoveryRequestBuilder.request().selectors(selectClass(ConfiguredKit.Bound.class));
             if (parallelism > 1) {
@@ -133,6 +140,47 @@ public abstract class Tck {
             TckReport report = new TckReport(fixture.name());
             LauncherFactory.create().execute(request.build(), report.listener());
             return report;
+        }
+    }
+
+    /** A fixture whose {@link #reset()} does nothing, for tests that run side by side. */
+    private record WithoutReset(BackendFixture fixture) implements BackendFixture {
+        @Override
+        public String name() {
+            return fixture.name();
+        }
+
+        @Override
+        public Backend open() {
+            return fixture.open();
+        }
+
+        @Override
+        public Backend openSecond() {
+            return fixture.openSecond();
+        }
+
+        @Override
+        public byte[] rawGet(String key) {
+            return fixture.rawGet(key);
+        }
+
+        @Override
+        public void rawDelete(String key) {
+            fixture.rawDelete(key);
+        }
+
+        @Override
+        public Optional<Duration> rawTtl(String key) {
+            return fixture.rawTtl(key);
+        }
+
+        @Override
+        public void reset() {}
+
+        @Override
+        public Backend overStore(Backend opened, Store store) {
+            return fixture.overStore(opened, store);
         }
     }
 }

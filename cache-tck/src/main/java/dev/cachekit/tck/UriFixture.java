@@ -3,6 +3,8 @@ package dev.cachekit.tck;
 import dev.cachekit.internal.Providers;
 import dev.cachekit.memory.MemoryStore;
 import dev.cachekit.spi.Backend;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -55,6 +57,15 @@ final class UriFixture implements BackendFixture, AutoCloseable {
     @Override
     public void rawDelete(String key) {
         raw.store().delete(key);
+    }
+
+    /** Reads the TTL where the store can tell (memory:); elsewhere the TTL tests are skipped. */
+    @Override
+    public Optional<Duration> rawTtl(String key) {
+        if (raw.store() instanceof MemoryStore memory) {
+            return memory.timeToLive(key);
+        }
+        return BackendFixture.super.rawTtl(key);
     }
 
     @Override

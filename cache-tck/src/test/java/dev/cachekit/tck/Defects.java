@@ -705,12 +705,12 @@ final class Defects {
         }
 
         @Override
-        public synchronized boolean setIfAbsent(String key, byte[] value, long ttlMillis) {
-            if (written.containsKey(key)) {
-                return false;
+        public boolean setIfAbsent(String key, byte[] value, long ttlMillis) {
+            boolean wrote = delegate.setIfAbsent(key, value, ttlMillis);
+            if (wrote) {
+                written.put(key, value.clone());
             }
-            written.put(key, value.clone());
-            return delegate.setIfAbsent(key, value, ttlMillis);
+            return wrote;
         }
 
         @Override

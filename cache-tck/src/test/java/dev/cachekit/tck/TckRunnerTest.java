@@ -34,12 +34,12 @@ class TckRunnerTest {
         assertThat(run("--uri", "memory:", "--parallel", "6")).as(out()).isZero();
         assertThat(out())
                 .contains("cachekit TCK against memory://tck-")
-                .containsPattern("StoreContract: +\\d+ tests: \\d+ passed, 0 failed, 0 skipped")
-                .containsPattern("TaggerContract: +\\d+ tests: \\d+ passed, 0 failed, 0 skipped")
+                .containsPattern("Store contract: +\\d+ tests: \\d+ passed, 0 failed, 0 skipped")
+                .containsPattern("Tagger contract: +\\d+ tests: \\d+ passed, 0 failed, 0 skipped")
                 // A URI fixture can neither expire keys nor wrap its locker's store: two lock tests skip.
-                .containsPattern("LockerContract: +\\d+ tests: \\d+ passed, 0 failed, 2 skipped")
+                .containsPattern("Locker contract: +\\d+ tests: \\d+ passed, 0 failed, 2 skipped")
                 .contains("capability missing: the fixture cannot expire keys with a TTL")
-                .containsPattern("CacheContract: +\\d+ tests: \\d+ passed, 0 failed, 2 skipped")
+                .containsPattern("Cache contract: +\\d+ tests: \\d+ passed, 0 failed, 2 skipped")
                 .contains("skipped  Bad input > the longest key the store accepts works")
                 .contains("capability missing: the store takes keys of any length")
                 .doesNotContain("FAILED");

@@ -2,9 +2,13 @@ package dev.cachekit.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectNestedClass;
 
+import dev.cachekit.memory.MemoryStore;
 import dev.cachekit.spi.StoreCapabilities;
+import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -14,8 +18,14 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TestPlan;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 import org.junit.platform.testkit.engine.Events;
@@ -25,9 +35,38 @@ class TckSelfTest {
 
     /** Runs the whole kit against fresh fixtures from {@code fixtures}, tests in parallel. */
     private static Events runKit(Supplier<? extends BackendFixture> fixtures) {
+        return runKit(fixtures, selectClass(ConfiguredKit.Bound.class));
+    }
+
+    /**
+     * Runs the contracts that hold the {@code tests} against fresh fixtures from {@code fixtures}:
+     * a store defect meets the whole store contract, not the whole kit, to keep the self-test short.
+     */
+    private static Events runContractsOf(Supplier<? extends BackendFixture> fixtures, Set<String> tests) {
+        List<Class<?>> groups =
+                List.of(Tck.StoreTests.class, Tck.TaggerTests.class, Tck.LockerTests.class, Tck.CacheTests.class);
+        DiscoverySelector[] selectors = groups.stream()
+                .filter(group -> declaredTests(group.getSuperclass()).stream().anyMatch(tests::contains))
+                .map(group -> selectNestedClass(List.of(ConfiguredKit.Bound.class), group))
+                .toArray(DiscoverySelector[]::new);
+        assertThat(selectors).as("contracts holding %s", tests).isNotEmpty();
+        return runKit(fixtures, selectors);
+    }
+
+    private static Set<String> declaredTests(Class<?> contract) {
+        Set<String> names = new TreeSet<>();
+        for (Class<?> group : contract.getDeclaredClasses()) {
+            for (Method method : group.getDeclaredMethods()) {
+                names.add(method.getName());
+            }
+        }
+        return names;
+    }
+
+    private static Events runKit(Supplier<? extends BackendFixture> fixtures, DiscoverySelector... selectors) {
         ConfiguredKit.use(fixtures);
         return EngineTestKit.engine("junit-jupiter")
-                .selectors(selectClass(ConfiguredKit.Bound.class))
+                .selectors(selectors)
                 .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
                 .configurationParameter("junit.jupiter.execution.parallel.mode.default", "concurrent")
                 .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
@@ -78,6 +117,28 @@ class TckSelfTest {
     }
 
     @Test
+    @DisplayName("every group is named after the fixture, so two fixtures in one module never share a name")
+    void groupsAreNamedAfterTheFixture() {
+        ConfiguredKit.use(() -> new MemoryFixture("acme", MemoryStore.CAPABILITIES));
+        TestPlan plan = LauncherFactory.create()
+                .discover(LauncherDiscoveryRequestBuilder.request()
+                        .selectors(selectClass(ConfiguredKit.Bound.class))
+                        .build());
+        List<String> groups = new ArrayList<>();
+        plan.getRoots()
+                .forEach(root -> plan.getDescendants(root).stream()
+                        .filter(TestIdentifier::isContainer)
+                        .filter(id -> id.getSource()
+                                .filter(ClassSource.class::isInstance)
+                                .isPresent())
+                        .forEach(id -> groups.add(id.getDisplayName())));
+        assertThat(groups)
+                .contains("acme: Store contract", "acme: Store: Expiry rules", "acme: Locker: Waiting")
+                .filteredOn(name -> !name.equals("Bound"))
+                .allMatch(name -> name.startsWith("acme: "));
+    }
+
+    @Test
     @DisplayName("there are at least 30 defective backends")
     void enoughDefects() {
         assertThat(Defects.all()).hasSizeGreaterThanOrEqualTo(30);
@@ -89,7 +150,7 @@ class TckSelfTest {
         TckReport report = Tck.run(new MemoryFixture(), 4);
         assertThat(report.failures()).isEmpty();
         assertThat(report.conforms()).isTrue();
-        assertThat(report.passed()).isGreaterThan(90);
+        assertThat(report.passed()).isGreaterThan(80);
         assertThat(report.skips()).hasSize(2).allMatch(skip -> skip.contains("capability missing: "));
         assertThat(report.fixtureName()).isEqualTo("memory");
     }
@@ -112,7 +173,7 @@ class TckSelfTest {
         List<Defects.Defect> defects = Defects.all();
         return defects.stream()
                 .map(defect -> DynamicTest.dynamicTest(defect.name(), () -> {
-                    Events tests = runKit(defect.fixtures());
+                    Events tests = runContractsOf(defect.fixtures(), defect.caughtBy());
                     Set<String> failed = methods(tests.failed().stream());
                     assertThat(failed)
                             .as("failed tests against '%s'", defect.name())

@@ -1,10 +1,11 @@
 package dev.cachekit.memcached;
 
 import dev.cachekit.tck.BackendFixture;
-import dev.cachekit.tck.TaggerContract;
+import dev.cachekit.tck.Tck;
 
-/** The TCK's Tagger contract against one memcached server. */
-class MemcachedTaggerTest extends TaggerContract {
+/** The whole TCK against one memcached server. */
+class MemcachedSingleTckTest extends Tck {
+
     @Override
     protected BackendFixture fixture() {
         return MemcachedFixture.single();

@@ -1,13 +1,13 @@
 package dev.cachekit.hazelcast;
 
 import dev.cachekit.tck.BackendFixture;
-import dev.cachekit.tck.LockerContract;
+import dev.cachekit.tck.Tck;
 import org.junit.jupiter.api.AfterAll;
 
-/** The TCK's locker contract, with its two nodes on two clients of a two-member cluster. */
-class HazelcastClientLockerTest extends LockerContract {
+/** The whole TCK against two embedded members of one cluster, one node on each. */
+class HazelcastMembersTckTest extends Tck {
 
-    private static final HazelcastFixture FIXTURE = HazelcastFixture.clients();
+    private static final HazelcastFixture FIXTURE = HazelcastFixture.members();
 
     @AfterAll
     static void stopCluster() {

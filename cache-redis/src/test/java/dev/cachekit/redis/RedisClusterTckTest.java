@@ -1,10 +1,10 @@
 package dev.cachekit.redis;
 
 import dev.cachekit.tck.BackendFixture;
-import dev.cachekit.tck.LockerContract;
+import dev.cachekit.tck.Tck;
 
-/** The TCK's locker contract against a real three-master Redis Cluster. */
-class RedisClusterLockerTest extends LockerContract {
+/** The whole TCK against a real three-master Redis Cluster. */
+class RedisClusterTckTest extends Tck {
 
     @Override
     protected BackendFixture fixture() {

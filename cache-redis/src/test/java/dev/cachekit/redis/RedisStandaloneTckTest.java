@@ -1,10 +1,10 @@
 package dev.cachekit.redis;
 
 import dev.cachekit.tck.BackendFixture;
-import dev.cachekit.tck.StoreContract;
+import dev.cachekit.tck.Tck;
 
-/** The TCK's store contract against a real standalone Redis server. */
-class RedisStoreTest extends StoreContract {
+/** The whole TCK against a real standalone Redis server. */
+class RedisStandaloneTckTest extends Tck {
 
     @Override
     protected BackendFixture fixture() {

@@ -1,13 +1,13 @@
 package dev.cachekit.hazelcast;
 
 import dev.cachekit.tck.BackendFixture;
-import dev.cachekit.tck.TaggerContract;
+import dev.cachekit.tck.Tck;
 import org.junit.jupiter.api.AfterAll;
 
-/** The TCK's tagger contract, with its two nodes on two embedded members of one cluster. */
-class HazelcastTaggerTest extends TaggerContract {
+/** The whole TCK against two clients of a two-member cluster, one node on each. */
+class HazelcastClientsTckTest extends Tck {
 
-    private static final HazelcastFixture FIXTURE = HazelcastFixture.members();
+    private static final HazelcastFixture FIXTURE = HazelcastFixture.clients();
 
     @AfterAll
     static void stopCluster() {
