@@ -31,8 +31,8 @@ import java.util.function.Supplier;
  */
 final class HazelcastStore implements Store {
 
-    private static final StoreCapabilities CAPABILITIES = new StoreCapabilities(
-            Duration.ofSeconds(1), StoreCapabilities.UNLIMITED, StoreCapabilities.UNLIMITED);
+    private static final StoreCapabilities CAPABILITIES =
+            new StoreCapabilities(Duration.ofSeconds(1), StoreCapabilities.UNLIMITED, StoreCapabilities.UNLIMITED);
 
     // Hazelcast keeps expiry times as int seconds; longer TTLs are capped (at about 34 years).
     private static final long MAX_TTL_SECONDS = Integer.MAX_VALUE / 2;

@@ -169,7 +169,9 @@ final class MemcachedFixture implements BackendFixture {
         for (ServerProcess server : servers()) {
             OptionalLong seconds = MetaCommands.secondsLeft(server, key);
             if (seconds.isPresent()) {
-                return seconds.getAsLong() < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds.getAsLong()));
+                return seconds.getAsLong() < 0
+                        ? Optional.empty()
+                        : Optional.of(Duration.ofSeconds(seconds.getAsLong()));
             }
         }
         return Optional.of(Duration.ZERO);
