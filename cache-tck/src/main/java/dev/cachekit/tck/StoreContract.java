@@ -26,18 +26,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The contract of a {@link Store}: bytes by key, multi-get in one call, TTLs that really expire at
- * the declared granularity, atomic conditional writes across clients, and the declared key and
- * value limits.
- *
- * <pre>{@code
- * class RedisStoreTest extends StoreContract {
- *     @Override
- *     protected BackendFixture fixture() {
- *         return RedisFixtures.standalone();
- *     }
- * }
- * }</pre>
+ * The contract of a {@link Store}, as its javadoc states it: bytes by key, multi-gets of any size
+ * in order, copies on every path, TTLs that are kept as given and really expire at the declared
+ * granularity, expired entries absent for conditional writes too, values compared as bytes, keys
+ * kept apart whatever their characters, atomic conditional writes across clients, and the declared
+ * key and value limits. A backend runs it through {@link Tck}, with every other contract.
  */
 public abstract class StoreContract extends ContractSupport {
 
