@@ -98,7 +98,7 @@ final class RedisFixture implements BackendFixture {
     /** Deletes every key with a TTL on every master: SCAN, then PTTL, then DEL of those that have one. */
     @Override
     public void rawExpireKeysWithTtl() {
-        for (ServerProcess master : masters) {
+        for (ServerProcess master : started().masters) {
             try (Jedis jedis = new Jedis("127.0.0.1", master.port())) {
                 String cursor = ScanParams.SCAN_POINTER_START;
                 do {

@@ -322,7 +322,7 @@ public abstract class LockerContract extends ContractSupport {
     }
 
     @Nested
-    class LostKeys {
+    class FencingTokensWhenTheStoreLosesKeys {
 
         @Test
         @DisplayName("tokens keep growing when the counter is deleted between acquisitions")
