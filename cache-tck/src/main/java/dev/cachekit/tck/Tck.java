@@ -93,8 +93,20 @@ public abstract class Tck {
         }
     }
 
-    // KeyContract joins here, as every contract does: a @Nested public class KeyTests extends
-    // KeyContract whose fixture() returns Tck.this.fixture(), and an entry in TckReport.CONTRACTS.
+    /** The {@link KeyContract} against this kit's fixture. */
+    @Nested
+    public class KeyTests extends KeyContract {
+        /** Binds the contract to the kit's fixture. */
+        public KeyTests() {}
+
+        @Override
+        protected BackendFixture fixture() {
+            return Tck.this.fixture();
+        }
+    }
+
+    // A new contract joins here, as every contract does: a @Nested public class extending it whose
+    // fixture() returns Tck.this.fixture(), and an entry in TckReport.CONTRACTS.
 
     /**
      * Runs the whole kit against {@code fixture}, one test at a time.

@@ -20,8 +20,12 @@ import org.junit.platform.launcher.TestPlan;
 public final class TckReport {
 
     /** The contract groups of {@link Tck}, in the order a summary lists them. */
-    private static final List<Class<?>> CONTRACTS =
-            List.of(Tck.StoreTests.class, Tck.TaggerTests.class, Tck.LockerTests.class, Tck.CacheTests.class);
+    private static final List<Class<?>> CONTRACTS = List.of(
+            Tck.StoreTests.class,
+            Tck.TaggerTests.class,
+            Tck.LockerTests.class,
+            Tck.CacheTests.class,
+            Tck.KeyTests.class);
 
     private final String fixtureName;
     private final Map<String, Contract> contracts = new LinkedHashMap<>();

@@ -43,8 +43,12 @@ class TckSelfTest {
      * a store defect meets the whole store contract, not the whole kit, to keep the self-test short.
      */
     private static Events runContractsOf(Supplier<? extends BackendFixture> fixtures, Set<String> tests) {
-        List<Class<?>> groups =
-                List.of(Tck.StoreTests.class, Tck.TaggerTests.class, Tck.LockerTests.class, Tck.CacheTests.class);
+        List<Class<?>> groups = List.of(
+                Tck.StoreTests.class,
+                Tck.TaggerTests.class,
+                Tck.LockerTests.class,
+                Tck.CacheTests.class,
+                Tck.KeyTests.class);
         DiscoverySelector[] selectors = groups.stream()
                 .filter(group -> declaredTests(group.getSuperclass()).stream().anyMatch(tests::contains))
                 .map(group -> selectNestedClass(List.of(ConfiguredKit.Bound.class), group))
