@@ -1,15 +1,17 @@
 package dev.cachekit.spi;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -45,6 +47,11 @@ public final class StoreLocker implements Locker {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     };
+
+    /** This process's part of every owner token: 128 random bits, drawn once. */
+    private static final String PROCESS_ID = processId();
+
+    private static final AtomicLong OWNER_SEQUENCE = new AtomicLong();
 
     private final LockCommands commands;
     private final LockSignal signal;
@@ -198,19 +205,7 @@ public final class StoreLocker implements Locker {
                 return Optional.empty();
             }
             try {
-                Backoff backoff = new Backoff();
-                while (true) {
-                    acquired = once(key, fenceKey, lease);
-                    if (acquired.isPresent()) {
-                        return acquired;
-                    }
-                    left = LockWaiters.nanosLeft(deadline);
-                    if (left <= 0) {
-                        return Optional.empty();
-                    }
-                    Duration wait = signal != null ? Backoff.SIGNAL_SAFETY_WAIT : backoff.next();
-                    awaitRelease(key, Duration.ofNanos(Math.min(left, wait.toNanos())));
-                }
+                return firstInLine(key, fenceKey, lease, deadline);
             } finally {
                 line.turn.release();
             }
@@ -219,8 +214,49 @@ public final class StoreLocker implements Locker {
         }
     }
 
+    /**
+     * The first in line: listens for releases for as long as it waits, and tries after every wake
+     * and after every wait. The first try follows the subscription, so a release between the
+     * caller's failed try and the subscription is seen by that try (no separate look at the lock),
+     * and a release during a try leaves a wake behind, so the next wait returns at once.
+     */
+    private Optional<LockLease> firstInLine(String key, String fenceKey, Duration lease, long deadline)
+            throws InterruptedException {
+        Semaphore wakes = new Semaphore(0);
+        Runnable wake = wakes::release;
+        // A release by this process arrives through `local` at once, with or without a signal.
+        try (LockSignal.Subscription mine = local.subscribe(key, wake);
+                LockSignal.Subscription others = signal != null ? signal.subscribe(key, wake) : null) {
+            Backoff backoff = new Backoff();
+            while (true) {
+                wakes.drainPermits();
+                Optional<LockLease> acquired = once(key, fenceKey, lease);
+                if (acquired.isPresent()) {
+                    return acquired;
+                }
+                long left = LockWaiters.nanosLeft(deadline);
+                if (left <= 0) {
+                    return Optional.empty();
+                }
+                Duration wait = signal != null ? Backoff.SIGNAL_SAFETY_WAIT : backoff.next();
+                wakes.tryAcquire(Math.min(left, wait.toNanos()), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /**
+     * A fresh owner token: this process's random 128-bit id and a sequence number. Unique like a
+     * random UUID, without a {@link SecureRandom} draw (a lock shared by every thread) per
+     * acquisition.
+     */
     private static String newOwner() {
-        return UUID.randomUUID().toString();
+        return PROCESS_ID + Long.toHexString(OWNER_SEQUENCE.incrementAndGet());
+    }
+
+    private static String processId() {
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random) + ':';
     }
 
     private static byte[] token(LockLease lease) {
