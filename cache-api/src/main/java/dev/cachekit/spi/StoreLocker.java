@@ -35,9 +35,15 @@ import java.util.function.LongSupplier;
  *
  * <h2>Waiting</h2>
  *
- * Waiters of this process for one lock queue here, and only the first in line contends in the
- * store; a release by this process hands over to it directly. With a {@link LockSignal}, a release
- * in another process wakes it too; without one it polls with jittered {@link Backoff}.
+ * Waiters of this process for one lock queue here behind a turn, and only the thread that holds the
+ * turn contends in the store. A thread that takes the lock keeps the turn until it releases the
+ * lock (or a renewal finds it lost), so while a thread of this process holds the lock the others
+ * send nothing; the release passes the turn on, and a thread arriving while the turn is free takes
+ * it at once. The turn saves commands only: the store alone decides who holds the lock, and a
+ * waiter stops waiting for the turn once the local holder's lease has run out by this process's
+ * clock. The first in line waits for a release from another process through the {@link
+ * LockSignal}, trying again after subscribing; without a signal it polls with jittered {@link
+ * Backoff}.
  *
  * <p>Thread-safe.
  */
