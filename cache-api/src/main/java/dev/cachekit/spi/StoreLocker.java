@@ -1,15 +1,17 @@
 package dev.cachekit.spi;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -33,9 +35,15 @@ import java.util.function.LongSupplier;
  *
  * <h2>Waiting</h2>
  *
- * Waiters of this process for one lock queue here, and only the first in line contends in the
- * store; a release by this process hands over to it directly. With a {@link LockSignal}, a release
- * in another process wakes it too; without one it polls with jittered {@link Backoff}.
+ * Waiters of this process for one lock queue here behind a turn, and only the thread that holds the
+ * turn contends in the store. A thread that takes the lock keeps the turn until it releases the
+ * lock (or a renewal finds it lost), so while a thread of this process holds the lock the others
+ * send nothing; the release passes the turn on, and a thread arriving while the turn is free takes
+ * it at once. The turn saves commands only: the store alone decides who holds the lock, and a
+ * waiter stops waiting for the turn once the local holder's lease has run out by this process's
+ * clock. The first in line waits for a release from another process through the {@link
+ * LockSignal}, trying again after subscribing; without a signal it polls with jittered {@link
+ * Backoff}.
  *
  * <p>Thread-safe.
  */
@@ -46,10 +54,20 @@ public final class StoreLocker implements Locker {
         return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     };
 
+    /** This process's part of every owner token: 128 random bits, drawn once. */
+    private static final String PROCESS_ID = processId();
+
+    private static final AtomicLong OWNER_SEQUENCE = new AtomicLong();
+
+    /** The longest a waiter waits for the turn before it looks at the holder's lease again. */
+    private static final long TURN_SLICE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final LockCommands commands;
     private final LockSignal signal;
     private final LockWaiters local = LockWaiters.inProcess();
     private final ConcurrentHashMap<String, Line> lines = new ConcurrentHashMap<>();
+    /** The lines whose turn a held lock keeps, by the lock's owner token. */
+    private final ConcurrentHashMap<String, Line> turns = new ConcurrentHashMap<>();
 
     /**
      * Creates a locker whose waiters poll with backoff.
@@ -125,16 +143,44 @@ public final class StoreLocker implements Locker {
 
     @Override
     public boolean release(LockLease lease) {
-        boolean released = commands.release(lease.key(), token(lease));
-        if (released) {
-            local.publish(lease.key());
+        boolean released;
+        try {
+            released = commands.release(lease.key(), token(lease));
+            if (released) {
+                local.publish(lease.key());
+            }
+        } finally {
+            passTurn(lease);
         }
         return released;
     }
 
     @Override
     public boolean renew(LockLease lease, Duration extension) {
-        return commands.renew(lease.key(), token(lease), LockWaiters.leaseMillis(extension, "extension"));
+        long extensionMillis = LockWaiters.leaseMillis(extension, "extension");
+        long sent = System.nanoTime();
+        boolean renewed = commands.renew(lease.key(), token(lease), extensionMillis);
+        Line line = turns.get(lease.ownerToken());
+        if (!renewed) {
+            passTurn(lease); // lost: this holder will not release, so its turn goes to the next in line now
+        } else if (line != null) {
+            line.holderExpires = sent + TimeUnit.MILLISECONDS.toNanos(extensionMillis);
+        }
+        return renewed;
+    }
+
+    /** Gives up the turn {@code lease} holds, if it holds one; at most once per lease. */
+    private void passTurn(LockLease lease) {
+        Line line = turns.remove(lease.ownerToken());
+        if (line != null) {
+            line.held = false;
+            line.turn.release();
+            leave(lease.key());
+        }
+    }
+
+    private void leave(String key) {
+        lines.computeIfPresent(key, (k, l) -> --l.users == 0 ? null : l);
     }
 
     @Override
@@ -176,60 +222,135 @@ public final class StoreLocker implements Locker {
     }
 
     /**
-     * One try; then queue behind this process's other waiters for the key, and contend in the store
-     * only when first in line.
+     * Takes this process's turn for the key (at once if it is free, else in line behind the other
+     * waiters), then contends in the store. A turn taken with the lock is held until the lock is
+     * released or lost, so while a thread of this process holds the lock, the others wait here
+     * without a command; a release passes the turn on. The turn only saves commands: the store
+     * alone decides who holds the lock. A waiter does not wait for the turn past the local holder's
+     * lease (by this process's clock, counted from before its acquire was sent): a holder that
+     * hangs past its lease no longer keeps the others of this process from the store.
      */
     private Optional<LockLease> acquireInLine(String key, String fenceKey, Duration lease, Duration timeout)
             throws InterruptedException {
         Objects.requireNonNull(key, "key");
+        long leaseNanos = TimeUnit.MILLISECONDS.toNanos(LockWaiters.leaseMillis(lease, "lease"));
         long deadline = LockWaiters.deadline(timeout);
-        Optional<LockLease> acquired = once(key, fenceKey, lease);
-        if (acquired.isPresent()) {
-            return acquired;
-        }
         Line line = lines.compute(key, (k, existing) -> {
             Line l = existing != null ? existing : new Line();
             l.users++;
             return l;
         });
+        boolean turn = false;
+        LockLease acquired = null;
         try {
-            long left = LockWaiters.nanosLeft(deadline);
-            if (left <= 0 || !line.turn.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-                return Optional.empty();
-            }
-            try {
-                Backoff backoff = new Backoff();
-                while (true) {
-                    acquired = once(key, fenceKey, lease);
-                    if (acquired.isPresent()) {
-                        return acquired;
-                    }
-                    left = LockWaiters.nanosLeft(deadline);
-                    if (left <= 0) {
-                        return Optional.empty();
-                    }
-                    Duration wait = signal != null ? Backoff.SIGNAL_SAFETY_WAIT : backoff.next();
-                    awaitRelease(key, Duration.ofNanos(Math.min(left, wait.toNanos())));
+            // A newcomer takes a free turn at once, ahead of waiters not yet awake: no hand-over wait.
+            turn = line.turn.tryAcquire();
+            while (!turn) {
+                long left = LockWaiters.nanosLeft(deadline);
+                if (left <= 0) {
+                    return Optional.empty();
                 }
-            } finally {
-                line.turn.release();
+                long holderLeft = line.held ? line.holderExpires - System.nanoTime() : TURN_SLICE_NANOS;
+                if (holderLeft <= 0) {
+                    break; // the holder's lease ran out: contend without the turn
+                }
+                turn = line.turn.tryAcquire(
+                        Math.min(left, Math.min(holderLeft, TURN_SLICE_NANOS)), TimeUnit.NANOSECONDS);
             }
+            Line holder = turn ? line : null;
+            acquired = firstInLine(key, fenceKey, lease, leaseNanos, deadline, holder);
+            return Optional.ofNullable(acquired);
         } finally {
-            lines.computeIfPresent(key, (k, l) -> --l.users == 0 ? null : l);
+            if (acquired == null || !turn) {
+                if (turn) {
+                    line.turn.release();
+                }
+                leave(key);
+            }
         }
     }
 
+    /**
+     * The first in line: one try; if the lock is held, listens for releases for as long as it
+     * waits, and tries again after subscribing (a release between the failed try and the
+     * subscription reached nobody), after every wake and after every wait. A release during a try
+     * leaves a wake behind, so the next wait returns at once.
+     *
+     * @param turn the line whose turn this thread holds, kept with the lock; null if none
+     * @return the lease, or null if the deadline passed
+     */
+    private LockLease firstInLine(
+            String key, String fenceKey, Duration lease, long leaseNanos, long deadline, Line turn)
+            throws InterruptedException {
+        LockLease acquired = tryInTurn(key, fenceKey, lease, leaseNanos, turn);
+        if (acquired != null) {
+            return acquired;
+        }
+        Semaphore wakes = new Semaphore(0);
+        Runnable wake = wakes::release;
+        // A release by this process arrives through `local` at once, with or without a signal.
+        try (LockSignal.Subscription mine = local.subscribe(key, wake);
+                LockSignal.Subscription others = signal != null ? signal.subscribe(key, wake) : null) {
+            Backoff backoff = new Backoff();
+            while (true) {
+                wakes.drainPermits();
+                acquired = tryInTurn(key, fenceKey, lease, leaseNanos, turn);
+                if (acquired != null) {
+                    return acquired;
+                }
+                long left = LockWaiters.nanosLeft(deadline);
+                if (left <= 0) {
+                    return null;
+                }
+                Duration wait = signal != null ? Backoff.SIGNAL_SAFETY_WAIT : backoff.next();
+                wakes.tryAcquire(Math.min(left, wait.toNanos()), TimeUnit.NANOSECONDS);
+            }
+        }
+    }
+
+    /** One try; an acquired lock keeps {@code turn} (if any) until it is released or lost. */
+    private LockLease tryInTurn(String key, String fenceKey, Duration lease, long leaseNanos, Line turn) {
+        long sent = System.nanoTime();
+        Optional<LockLease> acquired = once(key, fenceKey, lease);
+        if (acquired.isEmpty()) {
+            return null;
+        }
+        if (turn != null) {
+            turn.holderExpires = sent + leaseNanos;
+            turn.held = true;
+            turns.put(acquired.get().ownerToken(), turn);
+        }
+        return acquired.get();
+    }
+
+    /**
+     * A fresh owner token: this process's random 128-bit id and a sequence number. Unique like a
+     * random UUID, without a {@link SecureRandom} draw (a lock shared by every thread) per
+     * acquisition.
+     */
     private static String newOwner() {
-        return UUID.randomUUID().toString();
+        return PROCESS_ID + Long.toHexString(OWNER_SEQUENCE.incrementAndGet());
+    }
+
+    private static String processId() {
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random) + ':';
     }
 
     private static byte[] token(LockLease lease) {
         return lease.ownerToken().getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** This process's queue for one lock key: a fair turn, and how many wait for it. */
+    /**
+     * This process's queue for one lock key: a fair turn (which a newcomer may still take while it
+     * is free), how many wait for it or hold it, and the lease of the holder that took the lock
+     * with it.
+     */
     private static final class Line {
         final Semaphore turn = new Semaphore(1, true);
         int users; // guarded by the map's compute
+        volatile boolean held;
+        volatile long holderExpires; // System.nanoTime() when the holder's lease ends; while held
     }
 }

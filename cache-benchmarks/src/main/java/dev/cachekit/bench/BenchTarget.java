@@ -98,6 +98,11 @@ abstract class BenchTarget implements AutoCloseable {
                     .build();
         }
 
+        /** The server's {@code host:port}. */
+        String address() {
+            return server.address();
+        }
+
         /** The raw client, pooled, as the application would hold it. */
         RedisClient raw() {
             return raw;

@@ -2,6 +2,10 @@ package dev.cachekit.bench;
 
 import dev.cachekit.Cache;
 import dev.cachekit.HeldLock;
+import dev.cachekit.redis.RedisBackends;
+import dev.cachekit.spi.Backend;
+import dev.cachekit.spi.LockLease;
+import dev.cachekit.spi.Locker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +28,8 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.openjdk.jmh.infra.ThreadParams;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.params.SetParams;
 
@@ -31,7 +37,7 @@ import redis.clients.jedis.params.SetParams;
  * Lock and unlock on Redis: cachekit's {@code cache.lock(name).tryAcquire(timeout)} and close,
  * against the original program's protocol on the raw client ({@code SET key token NX PX lease}, on
  * failure sleep 1 ms and try again; release by a compare-and-delete script), in the same run, on
- * the same server. Each thread takes the names in turn, starting at its own index, so with one name
+ * the same server; and cachekit's locker unfenced, as the original is. Each thread takes the names in turn, starting at its own index, so with one name
  * every thread contends and with eight they mostly do not.
  *
  * <p>Under the lock each operation increments a plain, non-atomic counter of its name; after every
@@ -65,6 +71,8 @@ public class LockBenchmark {
     private BenchTarget.Redis target;
     private Cache cache;
     private RedisClient raw;
+    private RedisClient unfencedClient;
+    private Backend unfenced;
     private byte[] releaseSha;
     private String[] lockNames;
     private byte[][] rawKeys;
@@ -104,6 +112,14 @@ public class LockBenchmark {
         target = BenchTarget.startRedis();
         cache = target.openCache();
         raw = target.raw();
+        // Pooled like the cache's own client: 16 connections, one of them held by the subscriber.
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(16);
+        unfencedClient = RedisClient.builder()
+                .hostAndPort(HostAndPort.from(target.address()))
+                .poolConfig(pool)
+                .build();
+        unfenced = RedisBackends.of(unfencedClient);
         releaseSha = raw.scriptLoad(COMPARE_AND_DELETE).getBytes(StandardCharsets.UTF_8);
         lockNames = new String[names];
         rawKeys = new byte[names][];
@@ -136,6 +152,8 @@ public class LockBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         cache.close();
+        unfenced.close();
+        unfencedClient.close();
         target.close();
     }
 
@@ -154,6 +172,30 @@ public class LockBenchmark {
         }
         try (HeldLock lock = held.get()) {
             increment(name);
+        }
+        heldOps.increment();
+    }
+
+    /**
+     * cachekit's locker without a fencing token, through the backend's {@link Locker} (what a lock
+     * costs when it does the same work as the original protocol): acquire (waiting for a release
+     * if the name is held), increment, release.
+     *
+     * @param cursor the thread's place in the names
+     * @throws InterruptedException if interrupted while waiting
+     */
+    @Benchmark
+    public void cachekitUnfenced(Cursor cursor) throws InterruptedException {
+        int name = cursor.nextName(names);
+        Locker locker = unfenced.locker();
+        Optional<LockLease> held = locker.acquire(lockNames[name], LEASE, WAIT);
+        if (held.isEmpty()) {
+            throw new IllegalStateException("lock '" + lockNames[name] + "' not acquired within " + WAIT);
+        }
+        try {
+            increment(name);
+        } finally {
+            locker.release(held.get());
         }
         heldOps.increment();
     }
