@@ -62,8 +62,10 @@ final class Entries {
             events.storeErrorThrown("get", key, e);
             throw e;
         }
-        Duration took = Events.since(started);
-        events.tell(l -> l.read(key, Events.resultOf(found), took));
+        if (events.listening()) {
+            Duration took = Events.since(started);
+            events.tell(l -> l.read(key, Events.resultOf(found), took));
+        }
         return found;
     }
 
