@@ -289,7 +289,10 @@ final class DefaultCache implements Cache {
     private String entryKey(String key) {
         checkName(key, "key");
         String storeKey = layout.entry(key);
-        checkKeyLength(storeKey, "key " + Printable.quote(key));
+        if (tooLong(storeKey)) {
+            // The message is built only here: a read that fits pays for no string.
+            throw keyTooLong(storeKey, "key " + Printable.quote(key));
+        }
         return storeKey;
     }
 
@@ -299,14 +302,32 @@ final class DefaultCache implements Cache {
      * so checking one checks them all.
      */
     private void checkKeyLength(String storeKey, String what) {
-        int max = capabilities.maxKeyBytes();
-        if (max != StoreCapabilities.UNLIMITED) {
-            int length = storeKey.getBytes(StandardCharsets.UTF_8).length;
-            if (length > max) {
-                throw new IllegalArgumentException(what + " is too long for " + store.describe() + ": " + length
-                        + " bytes with its prefix, at most " + max + " allowed");
-            }
+        if (tooLong(storeKey)) {
+            throw keyTooLong(storeKey, what);
         }
+    }
+
+    /**
+     * Whether a store key is longer than the store takes. A UTF-8 char takes at most 3 bytes (a
+     * surrogate pair 4 for its 2 chars), so a key of at most a third of the limit in chars fits
+     * without being encoded.
+     */
+    private boolean tooLong(String storeKey) {
+        int max = capabilities.maxKeyBytes();
+        if (max == StoreCapabilities.UNLIMITED || (long) storeKey.length() * 3 <= max) {
+            return false;
+        }
+        return utf8Length(storeKey) > max;
+    }
+
+    private IllegalArgumentException keyTooLong(String storeKey, String what) {
+        return new IllegalArgumentException(what + " is too long for " + store.describe() + ": "
+                + utf8Length(storeKey) + " bytes with its prefix, at most " + capabilities.maxKeyBytes()
+                + " allowed");
+    }
+
+    private static int utf8Length(String text) {
+        return text.getBytes(StandardCharsets.UTF_8).length;
     }
 
     private void checkOpen() {

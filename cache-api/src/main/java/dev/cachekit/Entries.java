@@ -4,7 +4,7 @@ import dev.cachekit.spi.Store;
 import dev.cachekit.spi.Tagger;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.TreeSet;
@@ -62,8 +62,10 @@ final class Entries {
             events.storeErrorThrown("get", key, e);
             throw e;
         }
-        Duration took = Events.since(started);
-        events.tell(l -> l.read(key, Events.resultOf(found), took));
+        if (events.listening()) {
+            Duration took = Events.since(started);
+            events.tell(l -> l.read(key, Events.resultOf(found), took));
+        }
         return found;
     }
 
@@ -86,10 +88,14 @@ final class Entries {
         if (tags.isEmpty()) {
             values = Collections.singletonList(store.get(storeKey));
         } else {
-            List<String> keys = new ArrayList<>(1 + tags.keys().size());
-            keys.add(storeKey);
-            keys.addAll(tags.keys());
-            values = store.getAll(keys);
+            // Filled by hand: ArrayList.addAll would copy the tag keys into a second array.
+            List<String> tagKeys = tags.keys();
+            String[] keys = new String[1 + tagKeys.size()];
+            keys[0] = storeKey;
+            for (int i = 0; i < tagKeys.size(); i++) {
+                keys[i + 1] = tagKeys.get(i);
+            }
+            values = store.getAll(Arrays.asList(keys));
         }
         byte[] raw = values.get(0);
         if (raw == null) {

@@ -2,10 +2,10 @@ package dev.cachekit;
 
 import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.KeyLayout;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
@@ -86,41 +86,74 @@ record Envelope(
         }
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, bytes.length - 4);
-        int stored = ByteBuffer.wrap(bytes, bytes.length - 4, 4).getInt();
-        if ((int) crc.getValue() != stored) {
+        if ((int) crc.getValue() != readInt(bytes, bytes.length - 4)) {
             throw new CorruptEntryException(
                     key,
                     "checksum mismatch: the " + bytes.length
                             + " bytes are corrupted or truncated; the entry is ignored until rewritten");
         }
-        try {
-            ByteBuffer in = ByteBuffer.wrap(bytes, 2, bytes.length - 6);
-            boolean isNull = (in.get() & FLAG_NULL) != 0;
-            byte codecId = in.get();
-            long written = in.getLong();
-            long expires = in.getLong();
-            int count = Short.toUnsignedInt(in.getShort());
-            List<String> names = new ArrayList<>(count);
-            List<byte[]> versions = new ArrayList<>(count);
+        // Read by index, not through a ByteBuffer: a read allocates only what it returns.
+        int end = bytes.length - 4;
+        boolean isNull = (bytes[2] & FLAG_NULL) != 0;
+        byte codecId = bytes[3];
+        long written = readLong(bytes, 4);
+        long expires = readLong(bytes, 12);
+        int count = readUnsignedShort(bytes, 20);
+        int at = HEADER_BYTES;
+        List<String> names;
+        List<byte[]> versions;
+        if (count == 0) {
+            names = List.of();
+            versions = List.of();
+        } else {
+            String[] nameArray = new String[count];
+            byte[][] versionArray = new byte[count][];
             for (int i = 0; i < count; i++) {
-                byte[] name = new byte[Short.toUnsignedInt(in.getShort())];
-                in.get(name);
-                names.add(unescape(new String(name, StandardCharsets.UTF_8)));
-                byte[] version = new byte[Byte.toUnsignedInt(in.get())];
-                in.get(version);
-                versions.add(version);
+                int nameLength = readUnsignedShort(bytes, require(key, at, 2, end));
+                at += 2;
+                require(key, at, nameLength, end);
+                nameArray[i] = unescape(new String(bytes, at, nameLength, StandardCharsets.UTF_8));
+                at += nameLength;
+                int versionLength = Byte.toUnsignedInt(bytes[require(key, at, 1, end)]);
+                at += 1;
+                require(key, at, versionLength, end);
+                versionArray[i] = Arrays.copyOfRange(bytes, at, at + versionLength);
+                at += versionLength;
             }
-            int length = in.getInt();
-            if (length != in.remaining()) {
-                throw new CorruptEntryException(
-                        key, "payload length " + length + " does not match the " + in.remaining() + " bytes present");
-            }
-            byte[] payload = new byte[length];
-            in.get(payload);
-            return new Envelope(isNull, codecId, written, expires, names, versions, payload);
-        } catch (BufferUnderflowException | IllegalArgumentException e) {
-            throw new CorruptEntryException(key, "truncated or malformed header", e);
+            names = Arrays.asList(nameArray);
+            versions = Arrays.asList(versionArray);
         }
+        int length = readInt(bytes, require(key, at, 4, end));
+        at += 4;
+        if (length != end - at) {
+            throw new CorruptEntryException(
+                    key, "payload length " + length + " does not match the " + (end - at) + " bytes present");
+        }
+        byte[] payload = Arrays.copyOfRange(bytes, at, end);
+        return new Envelope(isNull, codecId, written, expires, names, versions, payload);
+    }
+
+    /** {@code at}, if {@code bytes} more fit before {@code end}; the entry is corrupt otherwise. */
+    private static int require(String key, int at, int bytes, int end) {
+        if (bytes > end - at) {
+            throw new CorruptEntryException(key, "truncated or malformed header");
+        }
+        return at;
+    }
+
+    private static int readUnsignedShort(byte[] bytes, int at) {
+        return ((bytes[at] & 0xFF) << 8) | (bytes[at + 1] & 0xFF);
+    }
+
+    private static int readInt(byte[] bytes, int at) {
+        return ((bytes[at] & 0xFF) << 24)
+                | ((bytes[at + 1] & 0xFF) << 16)
+                | ((bytes[at + 2] & 0xFF) << 8)
+                | (bytes[at + 3] & 0xFF);
+    }
+
+    private static long readLong(byte[] bytes, int at) {
+        return ((long) readInt(bytes, at) << 32) | (readInt(bytes, at + 4) & 0xFFFFFFFFL);
     }
 
     Envelope withExpiry(long writtenAt, long expiresAt) {

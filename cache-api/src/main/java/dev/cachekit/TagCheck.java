@@ -32,12 +32,17 @@ final class TagCheck {
      */
     boolean current(Envelope envelope, Entries.Tags view, List<byte[]> viewVersions) {
         List<String> recorded = envelope.tagNames();
-        List<String> unreadKeys = new ArrayList<>(0);
-        List<byte[]> unreadVersions = new ArrayList<>(0);
+        // Made only when the entry records a tag the view did not name.
+        List<String> unreadKeys = null;
+        List<byte[]> unreadVersions = null;
         for (int i = 0; i < recorded.size(); i++) {
             byte[] version = envelope.tagVersions().get(i);
             int at = Collections.binarySearch(view.names(), recorded.get(i));
             if (at < 0) {
+                if (unreadKeys == null) {
+                    unreadKeys = new ArrayList<>();
+                    unreadVersions = new ArrayList<>();
+                }
                 unreadKeys.add(layout.tag(recorded.get(i)));
                 unreadVersions.add(version);
             } else if (!same(viewVersions.get(at), version)) {
@@ -45,7 +50,7 @@ final class TagCheck {
                 return false;
             }
         }
-        if (unreadKeys.isEmpty()) {
+        if (unreadKeys == null) {
             return true;
         }
         List<byte[]> current = store.getAll(unreadKeys);

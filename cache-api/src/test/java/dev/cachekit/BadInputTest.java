@@ -230,6 +230,23 @@ class BadInputTest {
     }
 
     @Test
+    @DisplayName("a key of 2-byte characters is measured in UTF-8 bytes, not in characters")
+    void multiByteKeyMeasuredInBytes() {
+        StoreCapabilities small = new StoreCapabilities(Duration.ofMillis(1), 250, 1024);
+        try (Cache limited =
+                Cache.builder().store(new MemoryStore(space, small)).build()) {
+            // "cachekit:e|" takes 11 of the 250 bytes; 119 chars of 2 bytes fit, 120 do not.
+            String fits = "\u00e9".repeat(119);
+            limited.put(fits, "v");
+            assertThat(limited.get(fits, String.class).value()).isEqualTo("v");
+
+            assertThatThrownBy(() -> limited.get("\u00e9".repeat(120), String.class))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageEndingWith(" is too long for memory:: 251 bytes with its prefix, at most 250 allowed");
+        }
+    }
+
+    @Test
     @DisplayName("a counter key holding something else than a number is reported as a corrupt entry")
     void counterNotANumber() {
         raw.set("counter", "not a number".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0);

@@ -7,7 +7,6 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
-import com.esotericsoftware.kryo.util.Pool;
 import dev.cachekit.CodecException;
 import dev.cachekit.internal.Printable;
 import java.util.Objects;
@@ -51,18 +50,13 @@ public final class KryoCodec implements Codec {
     private final ClassAllowList allowList;
     private final ClassLoader classLoader;
     private final DecodeLimits limits;
-    private final Pool<Kryo> pool;
+    private final KryoPool pool;
 
     private KryoCodec(Builder builder) {
         this.allowList = builder.allowList();
         this.limits = builder.limits();
         this.classLoader = new AllowListClassLoader(builder.loader(), allowList);
-        this.pool = new Pool<>(true, false, 64) {
-            @Override
-            protected Kryo create() {
-                return newKryo();
-            }
-        };
+        this.pool = new KryoPool(this::newKryo);
     }
 
     /**

@@ -58,12 +58,12 @@ final class HazelcastStore implements Store {
 
     @Override
     public byte[] get(String key) {
-        return call("get " + key, () -> map.get(key));
+        return call("get", key, () -> map.get(key));
     }
 
     @Override
     public List<byte[]> getAll(List<String> keys) {
-        Map<String, byte[]> found = call("getAll of " + keys.size() + " keys", () -> map.getAll(new HashSet<>(keys)));
+        Map<String, byte[]> found = call("getAll", keys.size(), () -> map.getAll(new HashSet<>(keys)));
         List<byte[]> values = new ArrayList<>(keys.size());
         Set<String> handedOut = new HashSet<>();
         for (String key : keys) {
@@ -77,14 +77,14 @@ final class HazelcastStore implements Store {
     @Override
     public void set(String key, byte[] value, long ttlMillis) {
         long ttl = ttl(ttlMillis);
-        run("set " + key, () -> map.set(key, value, ttl, TimeUnit.MILLISECONDS));
+        run("set", key, () -> map.set(key, value, ttl, TimeUnit.MILLISECONDS));
     }
 
     @Override
     public void setAll(Map<String, byte[]> entries, long ttlMillis) {
         long ttl = ttl(ttlMillis);
         // IMap.setAll takes no TTL; the writes go out together and are awaited together instead.
-        run("setAll of " + entries.size() + " keys", () -> {
+        run("setAll", entries.size(), () -> {
             List<CompletableFuture<Void>> writes = new ArrayList<>(entries.size());
             entries.forEach((key, value) -> writes.add(
                     map.setAsync(key, value, ttl, TimeUnit.MILLISECONDS).toCompletableFuture()));
@@ -95,18 +95,18 @@ final class HazelcastStore implements Store {
     @Override
     public boolean setIfAbsent(String key, byte[] value, long ttlMillis) {
         long ttl = ttl(ttlMillis);
-        return call("putIfAbsent " + key, () -> map.putIfAbsent(key, value, ttl, TimeUnit.MILLISECONDS) == null);
+        return call("putIfAbsent", key, () -> map.putIfAbsent(key, value, ttl, TimeUnit.MILLISECONDS) == null);
     }
 
     @Override
     public boolean delete(String key) {
-        return call("remove " + key, () -> map.remove(key) != null);
+        return call("remove", key, () -> map.remove(key) != null);
     }
 
     @Override
     public boolean compareAndDelete(String key, byte[] expected) {
         Objects.requireNonNull(expected, "expected");
-        return call("remove-if-equal " + key, () -> map.remove(key, expected));
+        return call("remove-if-equal", key, () -> map.remove(key, expected));
     }
 
     @Override
@@ -115,8 +115,7 @@ final class HazelcastStore implements Store {
         Objects.requireNonNull(value, "value");
         long ttl = ttl(ttlMillis);
         return call(
-                "compare-and-set " + key,
-                () -> map.executeOnKey(key, new CompareAndSetProcessor(expected, value, ttl)));
+                "compare-and-set", key, () -> map.executeOnKey(key, new CompareAndSetProcessor(expected, value, ttl)));
     }
 
     /**
@@ -125,12 +124,12 @@ final class HazelcastStore implements Store {
      * @return the token, or {@code null} if the counter holds something that is not a number
      */
     Long nextFence(String key) {
-        return call("fencing counter " + key, () -> map.executeOnKey(key, new FenceProcessor()));
+        return call("fencing counter", key, () -> map.executeOnKey(key, new FenceProcessor()));
     }
 
     @Override
     public long increment(String key) {
-        Long next = call("increment " + key, () -> map.executeOnKey(key, new IncrementProcessor()));
+        Long next = call("increment", key, () -> map.executeOnKey(key, new IncrementProcessor()));
         if (next == null) {
             throw new CorruptEntryException(key, "counter in " + description + " does not hold a decimal number");
         }
@@ -148,14 +147,34 @@ final class HazelcastStore implements Store {
         closed = true;
     }
 
-    private void run(String operation, Runnable action) {
-        call(operation, () -> {
+    private void run(String verb, String key, Runnable action) {
+        call(verb, key, 0, () -> {
             action.run();
             return null;
         });
     }
 
-    private <T> T call(String operation, Supplier<T> action) {
+    private void run(String verb, int keys, Runnable action) {
+        call(verb, null, keys, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    private <T> T call(String verb, String key, Supplier<T> action) {
+        return call(verb, key, 0, action);
+    }
+
+    private <T> T call(String verb, int keys, Supplier<T> action) {
+        return call(verb, null, keys, action);
+    }
+
+    /**
+     * Runs an operation on the map, turning Hazelcast's failures into {@link StoreException}. The
+     * operation is named by its verb and key (or its number of keys) only when it fails, so a
+     * read builds no message.
+     */
+    private <T> T call(String verb, String key, int keys, Supplier<T> action) {
         if (closed) {
             throw new IllegalStateException(description + " store is closed");
         }
@@ -163,6 +182,7 @@ final class HazelcastStore implements Store {
             return action.get();
         } catch (HazelcastException | IllegalStateException | CompletionException e) {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            String operation = key != null ? verb + " " + key : verb + " of " + keys + " keys";
             throw new StoreException(
                     operation + " on " + description + " failed: "
                             + cause.getClass().getSimpleName() + ": " + cause.getMessage(),

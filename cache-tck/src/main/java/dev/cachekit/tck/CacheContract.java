@@ -607,6 +607,29 @@ public abstract class CacheContract extends ContractSupport {
         }
 
         @Test
+        @DisplayName("a key of multi-byte characters is measured in UTF-8 bytes: the longest that fits works,"
+                + " one character more is refused on get and put")
+        void multiByteKeyMeasuredInBytes() {
+            Backend backend = open();
+            StoreCapabilities caps = backend.store().capabilities();
+            assumeCapability(
+                    caps.maxKeyBytes() != StoreCapabilities.UNLIMITED,
+                    "the store takes keys of any length (maxKeyBytes is UNLIMITED), so no key is too long");
+            Cache cache = cache(backend);
+            // 2 UTF-8 bytes per char: fewer chars than the limit, more bytes than it.
+            int longest = longestUserKey(caps) / 2;
+            String fits = "\u00e9".repeat(longest);
+            cache.put(fits, "V");
+            assertThat(cache.get(fits, String.class).value()).isEqualTo("V");
+            String tooLong = "\u00e9".repeat(longest + 1);
+            assertThatThrownBy(() -> cache.get(tooLong, String.class))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(backend.store().describe())
+                    .hasMessageContaining("too long");
+            assertThatThrownBy(() -> cache.put(tooLong, "V")).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
         @DisplayName("a value larger than the store accepts is refused naming the key and the store,"
                 + " and the entry keeps its old value")
         void valueTooLarge() {
