@@ -9,17 +9,17 @@ import java.util.Collection;
  * in one cheap call, load cold keys once cluster-wide, and take distributed locks.
  *
  * <pre>{@code
- * try (Cache cache = Cache.open("redis://127.0.0.1:6379?prefix=shop:")) {
+ * try (Cache cache = Caches.open("redis://127.0.0.1:6379?prefix=shop:")) {
  *     TaggedCache users = cache.tags("users", "user:42");
  *     User u = users.getOrLoad("user:42", User.class, () -> db.findUser(42));
  *     users.flush();
  * }
  * }</pre>
  *
- * <p><b>Defaults</b> (each can be changed with {@link #builder()} or a URI option): key prefix
+ * <p><b>Defaults</b> (each can be changed with {@link dev.cachekit.core.Caches#builder()} or a URI option): key prefix
  * {@code cachekit:} ({@code prefix}); TTL 2 hours ({@code ttl}); TTL of a cached null 1 minute
  * ({@code nullTtl}); no sliding expiry ({@code touchWindow}, default {@code 0s}: set it to let
- * reads extend hot entries, see {@link CacheBuilder#touchWindow}); load lock lease 30 seconds ({@code lockLease},
+ * reads extend hot entries, see {@link dev.cachekit.core.CacheBuilder#touchWindow}); load lock lease 30 seconds ({@code lockLease},
  * renewed every third of it while the loader runs); load timeout 30 seconds ({@code loadTimeout})
  * with {@link LoadTimeoutPolicy#FAIL} ({@code onLoadTimeout=fail|load}); store errors in
  * {@code getOrLoad} thrown, {@link StoreErrorPolicy#FAIL} ({@code onStoreError=fail|load}); codec {@link
@@ -38,29 +38,6 @@ public interface Cache extends CacheView, AutoCloseable {
 
     /** The TTL that means "never expires". */
     Duration FOREVER = ChronoUnit.FOREVER.getDuration();
-
-    /**
-     * Opens a cache from a URI; the backend is the installed provider that claims the URI's scheme
-     * ({@code memory:}, {@code redis://}, {@code memcached://}, {@code hazelcast://}, ...).
-     *
-     * @param uri the cache URI, with options in its query
-     * @return the cache
-     * @throws CacheConfigurationException if no provider claims the scheme (naming the installed
-     *     ones), several do, or an option is unknown or malformed
-     * @throws dev.cachekit.StoreException if the server cannot be reached
-     */
-    static Cache open(String uri) {
-        return builder().uri(uri).build();
-    }
-
-    /**
-     * Starts a cache from explicit parts: a URI or a backend, a codec, TTLs, a prefix.
-     *
-     * @return a builder
-     */
-    static CacheBuilder builder() {
-        return new CacheBuilder();
-    }
 
     /**
      * A view whose entries carry these tags (in any order).

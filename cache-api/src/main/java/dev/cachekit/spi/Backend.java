@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a {@link CacheProvider} builds from a URI, and what {@code Cache.builder().backend(...)}
+ * What a {@link CacheProvider} builds from a URI, and what {@code Caches.builder().backend(...)}
  * takes: a {@link Store}, with the {@link Tagger} and {@link Locker} that go with it, and whatever
  * else must be closed with it.
  *

@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * Builds a {@link Backend} from a URI. Providers are found with {@link java.util.ServiceLoader}: a
  * backend jar lists its provider in {@code META-INF/services/dev.cachekit.spi.CacheProvider}, and
- * {@code Cache.open("scheme://...")} picks the provider that claims the scheme.
+ * {@code Caches.open("scheme://...")} picks the provider that claims the scheme.
  *
  * <p>When two providers on the class path claim one scheme, opening fails naming both; the system
  * property {@code dev.cachekit.provider.<scheme>} set to a provider's class name chooses one.

@@ -7,6 +7,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.cachekit.Cache;
 import dev.cachekit.CacheListener;
+import dev.cachekit.core.Caches;
 import dev.cachekit.hazelcast.HazelcastBackends;
 import dev.cachekit.tck.ServerProcess;
 import java.io.IOException;
@@ -110,7 +111,7 @@ abstract class BenchTarget implements AutoCloseable {
 
         @Override
         Cache openCache(CacheListener listener) {
-            return Cache.builder()
+            return Caches.builder()
                     .uri("redis://" + server.address())
                     .listener(listener)
                     .build();
@@ -161,7 +162,7 @@ abstract class BenchTarget implements AutoCloseable {
 
         @Override
         Cache openCache(CacheListener listener) {
-            return Cache.builder()
+            return Caches.builder()
                     .uri("memcached://" + server.address())
                     .listener(listener)
                     .build();
@@ -210,7 +211,7 @@ abstract class BenchTarget implements AutoCloseable {
         @Override
         Cache openCache(CacheListener listener) {
             // Every node on one member: the raw comparison reads the same member's map.
-            return Cache.builder()
+            return Caches.builder()
                     .backend(HazelcastBackends.of(member))
                     .listener(listener)
                     .build();
@@ -252,7 +253,7 @@ abstract class BenchTarget implements AutoCloseable {
 
         @Override
         Cache openCache(CacheListener listener) {
-            return Cache.builder().uri("memory://" + space).listener(listener).build();
+            return Caches.builder().uri("memory://" + space).listener(listener).build();
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.cachekit.example;
 import dev.cachekit.Cache;
 import dev.cachekit.TaggedCache;
 import dev.cachekit.codec.KryoCodec;
+import dev.cachekit.core.Caches;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,7 +104,7 @@ final class Scenario {
 
     Result run() throws InterruptedException {
         Timeline timeline = new Timeline(out, verbose);
-        try (Cache cache = Cache.builder()
+        try (Cache cache = Caches.builder()
                 .uri(uri)
                 .codec(KryoCodec.builder().allowClass(User.class).build())
                 .listener(timeline)

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(myConfig);
- * Cache cache = Cache.builder().backend(HazelcastBackends.of(hazelcast)).build();
+ * Cache cache = Caches.builder().backend(HazelcastBackends.of(hazelcast)).build();
  * }</pre>
  *
  * <p>Closing the backend (or the cache built on it) removes the cache's listener and leaves the

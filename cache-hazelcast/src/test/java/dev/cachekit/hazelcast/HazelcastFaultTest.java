@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachekit.Cache;
 import dev.cachekit.Lookup;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.LockLease;
 import java.time.Duration;
@@ -43,7 +44,7 @@ class HazelcastFaultTest {
     void survivorKeepsEntriesAndDeadHoldersLockExpires() throws InterruptedException {
         Backend survivorBackend = HazelcastBackends.of(cluster.member(0));
         Backend doomedBackend = HazelcastBackends.of(cluster.member(1));
-        try (Cache survivor = Cache.builder().backend(survivorBackend).build()) {
+        try (Cache survivor = Caches.builder().backend(survivorBackend).build()) {
             for (int i = 0; i < ENTRIES; i++) {
                 survivor.put("item:" + i, "value " + i);
             }

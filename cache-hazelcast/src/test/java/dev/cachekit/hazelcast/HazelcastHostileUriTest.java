@@ -3,9 +3,9 @@ package dev.cachekit.hazelcast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cachekit.Cache;
 import dev.cachekit.CacheConfigurationException;
 import dev.cachekit.StoreException;
+import dev.cachekit.core.Caches;
 import dev.cachekit.tck.Secrets;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -64,7 +64,7 @@ class HazelcastHostileUriTest {
             })
     @DisplayName("with a malformed member list is a configuration error naming the option")
     void malformedMembers(String uri) {
-        assertThatThrownBy(() -> Cache.open(uri).close())
+        assertThatThrownBy(() -> Caches.open(uri).close())
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("option 'members'")
                 .hasMessageNotContaining("\n");
@@ -90,7 +90,7 @@ class HazelcastHostileUriTest {
             String uri = "hazelcast://127.0.0.1:" + silent.getLocalPort() + "?connectTimeout=2s&cluster=silent";
 
             long start = System.nanoTime();
-            assertThatThrownBy(() -> Cache.open(uri).close())
+            assertThatThrownBy(() -> Caches.open(uri).close())
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("within 2s");
             Duration took = Duration.ofNanos(System.nanoTime() - start);

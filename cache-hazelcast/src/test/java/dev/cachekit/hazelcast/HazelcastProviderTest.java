@@ -9,7 +9,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.cachekit.Cache;
 import dev.cachekit.CacheConfigurationException;
 import dev.cachekit.StoreException;
-import dev.cachekit.internal.Providers;
+import dev.cachekit.core.Caches;
 import dev.cachekit.tck.ServerProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -52,7 +52,7 @@ class HazelcastProviderTest {
     @Test
     @DisplayName("is found by ServiceLoader for the hazelcast scheme")
     void isInstalled() {
-        assertThat(Providers.schemes().get("hazelcast")).singleElement().isInstanceOf(HazelcastProvider.class);
+        assertThat(Caches.schemes().get("hazelcast")).singleElement().isInstanceOf(HazelcastProvider.class);
     }
 
     @Test
@@ -62,7 +62,7 @@ class HazelcastProviderTest {
         int port = ServerProcess.freePort();
         String uri = "hazelcast://embedded?cluster=" + cluster.name + "&members=" + cluster.addressList()
                 + ",127.0.0.1:" + port + "&port=" + port;
-        try (Cache cache = Cache.open(uri)) {
+        try (Cache cache = Caches.open(uri)) {
             assertThat(cache.describe())
                     .isEqualTo("hazelcast member 127.0.0.1:" + port + " (cluster " + cluster.name + ")");
             assertThat(cluster.member(0).getCluster().getMembers()).hasSize(3);
@@ -80,8 +80,8 @@ class HazelcastProviderTest {
         int base = freePortRange(EmbeddedMember.PORT_COUNT);
         String name = uniqueCluster();
         String uri = "hazelcast://embedded?cluster=" + name + "&port=" + base;
-        try (Cache first = Cache.open(uri);
-                Cache second = Cache.open(uri)) {
+        try (Cache first = Caches.open(uri);
+                Cache second = Caches.open(uri)) {
             assertThat(first.describe()).isEqualTo("hazelcast member 127.0.0.1:" + base + " (cluster " + name + ")");
             assertThat(second.describe())
                     .isEqualTo("hazelcast member 127.0.0.1:" + (base + 1) + " (cluster " + name + ")");
@@ -98,7 +98,7 @@ class HazelcastProviderTest {
     void clientConnectsAndClosesOnlyItself() {
         Set<HazelcastInstance> clientsBefore = Set.copyOf(HazelcastClient.getAllHazelcastClients());
         String uri = "hazelcast://" + cluster.addressList() + "?cluster=" + cluster.name + "&map=provider-test";
-        try (Cache cache = Cache.open(uri)) {
+        try (Cache cache = Caches.open(uri)) {
             assertThat(cache.describe())
                     .isEqualTo("hazelcast client -> " + cluster.addressList() + " (cluster " + cluster.name + ")");
 
@@ -116,7 +116,7 @@ class HazelcastProviderTest {
     @DisplayName("a cache on the caller's own instance leaves it running when closed")
     void ownInstanceIsNotShutDown() {
         HazelcastInstance own = cluster.member(0);
-        try (Cache cache = Cache.builder().backend(HazelcastBackends.of(own)).build()) {
+        try (Cache cache = Caches.builder().backend(HazelcastBackends.of(own)).build()) {
             cache.put("own", "instance");
             assertThat(cache.describe()).isEqualTo(EmbeddedMember.describe(own));
         }
@@ -129,8 +129,9 @@ class HazelcastProviderTest {
             "a cache on the caller's own client names the members it is connected to, and leaves the client running")
     void ownClientIsNotShutDown() {
         HazelcastInstance own = cluster.connectClient();
-        try (Cache cache =
-                Cache.builder().backend(HazelcastBackends.of(own, "own-client")).build()) {
+        try (Cache cache = Caches.builder()
+                .backend(HazelcastBackends.of(own, "own-client"))
+                .build()) {
             cache.put("own", "client");
             assertThat(cache.describe())
                     .startsWith("hazelcast client -> ")
@@ -154,7 +155,7 @@ class HazelcastProviderTest {
         Set<HazelcastInstance> clientsBefore = Set.copyOf(HazelcastClient.getAllHazelcastClients());
         int nobody = ServerProcess.freePort();
 
-        assertThatThrownBy(() -> Cache.open("hazelcast://127.0.0.1:" + nobody + "?connectTimeout=2s"))
+        assertThatThrownBy(() -> Caches.open("hazelcast://127.0.0.1:" + nobody + "?connectTimeout=2s"))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("127.0.0.1:" + nobody)
                 .hasMessageContaining("within 2s")
@@ -170,7 +171,7 @@ class HazelcastProviderTest {
         String uri = "hazelcast://embedded?cluster=" + name + "&members=127.0.0.1:" + port + "&port=" + port
                 + "&colour=blue";
 
-        assertThatThrownBy(() -> Cache.open(uri))
+        assertThatThrownBy(() -> Caches.open(uri))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("unknown option [colour]")
                 .satisfies(e -> assertThat(acceptedOptions(e)).contains("cluster", "members", "port", "map", "prefix"));
@@ -183,7 +184,7 @@ class HazelcastProviderTest {
         Set<HazelcastInstance> clientsBefore = Set.copyOf(HazelcastClient.getAllHazelcastClients());
         String uri = "hazelcast://" + cluster.addressList() + "?cluster=" + cluster.name + "&members=127.0.0.1:5701";
 
-        assertThatThrownBy(() -> Cache.open(uri))
+        assertThatThrownBy(() -> Caches.open(uri))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("unknown option [members]")
                 .satisfies(e -> assertThat(acceptedOptions(e))
@@ -195,7 +196,7 @@ class HazelcastProviderTest {
     @Test
     @DisplayName("a URI without a host names the two forms it accepts")
     void uriWithoutHostFails() {
-        assertThatThrownBy(() -> Cache.open("hazelcast:embedded"))
+        assertThatThrownBy(() -> Caches.open("hazelcast:embedded"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("hazelcast:embedded")
                 .hasMessageContaining("hazelcast://embedded")
@@ -216,7 +217,7 @@ class HazelcastProviderTest {
                 socket.bind(new InetSocketAddress("127.0.0.1", port));
             }
 
-            assertThatThrownBy(() -> Cache.open("hazelcast://embedded?cluster=" + name + "&port=" + base))
+            assertThatThrownBy(() -> Caches.open("hazelcast://embedded?cluster=" + name + "&port=" + base))
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("cluster '" + name + "'")
                     .hasMessageContaining("ports " + base + "-" + (base + EmbeddedMember.PORT_COUNT - 1))
@@ -234,7 +235,7 @@ class HazelcastProviderTest {
     void badMemberPortFails() {
         String name = uniqueCluster();
 
-        assertThatThrownBy(() -> Cache.open("hazelcast://embedded?cluster=" + name + "&members=127.0.0.1:57o1"))
+        assertThatThrownBy(() -> Caches.open("hazelcast://embedded?cluster=" + name + "&members=127.0.0.1:57o1"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("'127.0.0.1:57o1'")
                 .hasMessageContaining("option 'members'")
@@ -245,7 +246,7 @@ class HazelcastProviderTest {
     @Test
     @DisplayName("a negative connect timeout fails naming the option")
     void badConnectTimeoutFails() {
-        assertThatThrownBy(() -> Cache.open("hazelcast://127.0.0.1:5701?connectTimeout=-1s"))
+        assertThatThrownBy(() -> Caches.open("hazelcast://127.0.0.1:5701?connectTimeout=-1s"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("connectTimeout")
                 .hasMessageContaining("must be at least 1ms and at most 2147483647ms");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachekit.Cache;
 import dev.cachekit.StoreException;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spi.Store;
 import dev.cachekit.tck.ServerProcess;
 import java.io.IOException;
@@ -99,7 +100,7 @@ class MemcachedClientTest {
         MemcachedFixture.pair().reset();
         CountingClient client = client(MemcachedServers.pair());
         try (Cache cache =
-                Cache.builder().store(MemcachedStore.builder(client).build()).build()) {
+                Caches.builder().store(MemcachedStore.builder(client).build()).build()) {
             cache.tags("users", "admins", "europe").put("user:1", "Ada");
             int before = client.bulkGets.get();
             int singleBefore = client.singleGets.get();
@@ -120,7 +121,7 @@ class MemcachedClientTest {
         MemcachedFixture.single().reset();
         CountingClient client = client(List.of(MemcachedServers.single()));
         try {
-            Cache cache = Cache.builder()
+            Cache cache = Caches.builder()
                     .store(MemcachedStore.builder(client)
                             .maxItemSize(512 * 1024)
                             .build())

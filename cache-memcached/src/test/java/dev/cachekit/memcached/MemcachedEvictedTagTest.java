@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachekit.Cache;
 import dev.cachekit.TaggedCache;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spi.KeyLayout;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,7 +24,7 @@ class MemcachedEvictedTagTest {
         MemcachedFixture fixture = fixture(which);
         fixture.reset();
         try (Cache cache =
-                Cache.builder().backend(fixture.open()).keyPrefix("evict:").build()) {
+                Caches.builder().backend(fixture.open()).keyPrefix("evict:").build()) {
             TaggedCache users = cache.tags("users");
             for (int i = 0; i < 20; i++) {
                 users.put("user:" + i, "old-" + i);

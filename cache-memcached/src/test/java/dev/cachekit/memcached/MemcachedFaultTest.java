@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachekit.Cache;
 import dev.cachekit.StoreException;
-import dev.cachekit.internal.Providers;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.tck.ServerProcess;
@@ -42,12 +42,12 @@ class MemcachedFaultTest {
             + " and after a restart the same cache works again")
     void killAndRestart() {
         String uri = MemcachedServers.uri(List.of(doomed, survivor), "timeout=1s&maxReconnectDelay=1s");
-        Backend backend = Providers.open(uri);
+        Backend backend = Caches.backend(uri);
         MemcachedStore store = (MemcachedStore) backend.store();
         String onDoomed = keyOn(store, doomed);
         String onSurvivor = keyOn(store, survivor);
         String tagOnDoomed = nameOn(store, KeyLayout.of("")::tag, doomed);
-        try (Cache cache = Cache.builder().backend(backend).keyPrefix("").build()) {
+        try (Cache cache = Caches.builder().backend(backend).keyPrefix("").build()) {
             cache.put(onDoomed, "d1");
             cache.put(onSurvivor, "s1");
 

@@ -1,6 +1,6 @@
 package dev.cachekit.memcached;
 
-import dev.cachekit.internal.Providers;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreLocker;
@@ -89,7 +89,7 @@ final class MemcachedFixture implements BackendFixture {
 
     @Override
     public Backend open() {
-        return Providers.open(uri());
+        return Caches.backend(uri());
     }
 
     @Override

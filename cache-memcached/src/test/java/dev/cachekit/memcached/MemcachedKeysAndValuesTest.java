@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachekit.Cache;
 import dev.cachekit.StoreException;
-import dev.cachekit.internal.Providers;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.Store;
 import dev.cachekit.tck.ServerProcess;
@@ -95,7 +95,7 @@ class MemcachedKeysAndValuesTest {
         @Test
         @DisplayName("through the cache, the awkward keys are distinct entries with and without tags")
         void awkwardKeysThroughTheCache() {
-            try (Cache cache = Cache.builder().backend(fixture.open()).build()) {
+            try (Cache cache = Caches.builder().backend(fixture.open()).build()) {
                 List<String> keys = awkwardKeys();
                 for (int i = 0; i < keys.size(); i++) {
                     cache.put(keys.get(i), "plain-" + i);
@@ -169,7 +169,7 @@ class MemcachedKeysAndValuesTest {
         @Test
         @DisplayName("through the cache, an entry too large is refused naming the key and the previous entry stays")
         void cacheRefusesTooLargeEntries() {
-            try (Cache cache = Cache.builder().backend(fixture.open()).build()) {
+            try (Cache cache = Caches.builder().backend(fixture.open()).build()) {
                 cache.put("report", "small");
                 byte[] huge = new byte[MemcachedServers.ITEM_SIZE];
                 assertThatThrownBy(() -> cache.put("report", huge))
@@ -184,7 +184,7 @@ class MemcachedKeysAndValuesTest {
         @DisplayName("maxItemSize follows the server's -I: a smaller limit refuses values the server would take")
         void configuredLimit() {
             ServerProcess server = MemcachedServers.single();
-            try (Backend small = Providers.open(MemcachedServers.uri(List.of(server), "maxItemSize=64k"))) {
+            try (Backend small = Caches.backend(MemcachedServers.uri(List.of(server), "maxItemSize=64k"))) {
                 int limit = small.store().capabilities().maxValueBytes();
                 assertThat(limit).isEqualTo(64 * 1024 - MemcachedStore.ITEM_OVERHEAD_BYTES);
                 small.store().set("at-limit", new byte[limit], Store.NO_EXPIRY);
@@ -200,7 +200,7 @@ class MemcachedKeysAndValuesTest {
                 + " and the option to fix")
         void limitAboveTheServers() {
             ServerProcess server = MemcachedServers.single();
-            try (Backend big = Providers.open(MemcachedServers.uri(List.of(server), "maxItemSize=2m"))) {
+            try (Backend big = Caches.backend(MemcachedServers.uri(List.of(server), "maxItemSize=2m"))) {
                 assertThatThrownBy(() -> big.store().set("big", new byte[1536 * 1024], Store.NO_EXPIRY))
                         .isInstanceOf(StoreException.class)
                         .hasMessageContaining(server.address())

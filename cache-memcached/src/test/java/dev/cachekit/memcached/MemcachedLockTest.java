@@ -6,6 +6,7 @@ import dev.cachekit.Cache;
 import dev.cachekit.CacheLock;
 import dev.cachekit.HeldLock;
 import dev.cachekit.StoreException;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.tck.ServerProcess;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class MemcachedLockTest {
         ServerProcess server = MemcachedServers.single();
         fixture.reset();
         try (Cache cache =
-                Cache.builder().backend(fixture.open()).keyPrefix("locks:").build()) {
+                Caches.builder().backend(fixture.open()).keyPrefix("locks:").build()) {
             CacheLock lock = cache.lock("nightly job").withLease(Duration.ofSeconds(90));
             Optional<HeldLock> held = lock.tryAcquire();
             assertThat(held).isPresent();
@@ -52,8 +53,8 @@ class MemcachedLockTest {
     void restartWithALockHeld() throws Exception {
         try (ServerProcess server = MemcachedServers.start()) {
             String uri = MemcachedServers.uri(List.of(server), "timeout=1s&maxReconnectDelay=1s");
-            try (Cache holderCache = Cache.open(uri);
-                    Cache nextCache = Cache.open(uri)) {
+            try (Cache holderCache = Caches.open(uri);
+                    Cache nextCache = Caches.open(uri)) {
                 AtomicInteger lost = new AtomicInteger();
                 CountDownLatch told = new CountDownLatch(1);
                 HeldLock old = holderCache

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cachekit.Cache;
 import dev.cachekit.CacheConfigurationException;
 import dev.cachekit.StoreException;
-import dev.cachekit.internal.Providers;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.StoreLocker;
 import dev.cachekit.spi.StoreTagger;
@@ -21,15 +21,15 @@ class MemcachedProviderTest {
     @Test
     @DisplayName("the provider is found by its scheme through the ServiceLoader")
     void foundByScheme() {
-        assertThat(Providers.schemes()).containsKey("memcached");
-        assertThat(Providers.schemes().get("memcached")).singleElement().isInstanceOf(MemcachedProvider.class);
+        assertThat(Caches.schemes()).containsKey("memcached");
+        assertThat(Caches.schemes().get("memcached")).singleElement().isInstanceOf(MemcachedProvider.class);
     }
 
     @Test
     @DisplayName("a URI of two servers opens a store naming both, with the default tagger and a polling locker")
     void twoServers() {
         List<ServerProcess> pair = MemcachedServers.pair();
-        try (Backend backend = Providers.open(MemcachedServers.uri(pair, ""))) {
+        try (Backend backend = Caches.backend(MemcachedServers.uri(pair, ""))) {
             assertThat(backend.store().describe())
                     .isEqualTo("memcached " + pair.get(0).address() + ","
                             + pair.get(1).address());
@@ -44,7 +44,7 @@ class MemcachedProviderTest {
     void cacheAndProviderOptions() {
         String uri = MemcachedServers.uri(
                 List.of(MemcachedServers.single()), "prefix=shop:&timeout=3s&maxItemSize=512k&maxReconnectDelay=5s");
-        try (Cache cache = Cache.open(uri)) {
+        try (Cache cache = Caches.open(uri)) {
             cache.put("k", "v");
             assertThat(cache.get("k", String.class).value()).isEqualTo("v");
             assertThat(MemcachedFixture.single().rawGet("shop:e|k")).isNotNull();
@@ -55,7 +55,7 @@ class MemcachedProviderTest {
     @DisplayName("an unknown option is reported naming the accepted ones")
     void unknownOption() {
         String uri = MemcachedServers.uri(List.of(MemcachedServers.single()), "timeuot=3s");
-        assertThatThrownBy(() -> Cache.open(uri))
+        assertThatThrownBy(() -> Caches.open(uri))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("timeuot")
                 .hasMessageContaining("maxItemSize")
@@ -71,7 +71,7 @@ class MemcachedProviderTest {
                 "memcached://127.0.0.1:70000",
                 "memcached://127.0.0.1:11211,",
                 "memcached://127.0.0.1:11211/path")) {
-            assertThatThrownBy(() -> Providers.open(uri))
+            assertThatThrownBy(() -> Caches.backend(uri))
                     .as(uri)
                     .isInstanceOf(CacheConfigurationException.class)
                     .hasMessageContaining("memcached://host:port");
@@ -82,17 +82,17 @@ class MemcachedProviderTest {
     @DisplayName("malformed options are refused naming the option")
     void malformedOptions() {
         String base = MemcachedServers.uri(List.of(MemcachedServers.single()), "");
-        assertThatThrownBy(() -> Providers.open(base + "?maxItemSize=big"))
+        assertThatThrownBy(() -> Caches.backend(base + "?maxItemSize=big"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("maxItemSize=big")
                 .hasMessageContaining("1m, 512k");
-        assertThatThrownBy(() -> Providers.open(base + "?maxItemSize=2048m"))
+        assertThatThrownBy(() -> Caches.backend(base + "?maxItemSize=2048m"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("1024m");
-        assertThatThrownBy(() -> Providers.open(base + "?timeout=soon"))
+        assertThatThrownBy(() -> Caches.backend(base + "?timeout=soon"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("timeout=soon");
-        assertThatThrownBy(() -> Providers.open(base + "?maxReconnectDelay=100ms"))
+        assertThatThrownBy(() -> Caches.backend(base + "?maxReconnectDelay=100ms"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("maxReconnectDelay");
     }
@@ -100,7 +100,7 @@ class MemcachedProviderTest {
     @Test
     @DisplayName("user info without a password is refused without echoing anything secret")
     void userWithoutPassword() {
-        assertThatThrownBy(() -> Providers.open("memcached://alice@127.0.0.1:11211"))
+        assertThatThrownBy(() -> Caches.backend("memcached://alice@127.0.0.1:11211"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("user:password");
     }
@@ -109,7 +109,7 @@ class MemcachedProviderTest {
     @DisplayName("a server nobody listens on fails the open with a StoreException naming it")
     void unreachableServer() {
         int port = ServerProcess.freePort();
-        assertThatThrownBy(() -> Providers.open("memcached://127.0.0.1:" + port + "?timeout=300ms"))
+        assertThatThrownBy(() -> Caches.backend("memcached://127.0.0.1:" + port + "?timeout=300ms"))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining("127.0.0.1:" + port);
     }

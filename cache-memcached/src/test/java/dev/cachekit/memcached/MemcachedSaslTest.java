@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
 
 import dev.cachekit.Cache;
 import dev.cachekit.StoreException;
+import dev.cachekit.core.Caches;
 import dev.cachekit.tck.ServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ class MemcachedSaslTest {
     @Test
     @DisplayName("the user and password in the URI's user info log in, percent-escapes decoded")
     void rightCredentials() {
-        try (Cache cache = Cache.open("memcached://alice:s3cr3t%3A%40%2F@" + server.address())) {
+        try (Cache cache = Caches.open("memcached://alice:s3cr3t%3A%40%2F@" + server.address())) {
             cache.put("k", "v");
             assertThat(cache.get("k", String.class).value()).isEqualTo("v");
         }
@@ -70,7 +71,7 @@ class MemcachedSaslTest {
     void wrongPassword() {
         String uri = "memcached://alice:wrong-one@" + server.address() + "?timeout=1s";
         assertThatThrownBy(() -> {
-                    try (Cache cache = Cache.open(uri)) {
+                    try (Cache cache = Caches.open(uri)) {
                         cache.put("k", "v");
                     }
                 })

@@ -3,6 +3,7 @@ package dev.cachekit.memcached;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachekit.Cache;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.Store;
@@ -100,7 +101,7 @@ class MemcachedTtlTest {
     @DisplayName("through the cache, a 300 ms entry reads as a miss after 300 ms although memcached keeps it longer")
     void subSecondEntryExpiresOnTime() {
         try (Cache cache =
-                Cache.builder().backend(fixture.open()).keyPrefix("ttl:").build()) {
+                Caches.builder().backend(fixture.open()).keyPrefix("ttl:").build()) {
             cache.put("brief", "value", Duration.ofMillis(300));
             cache.put("lasting", "value", Duration.ofMinutes(5));
             sleep(Duration.ofMillis(450));

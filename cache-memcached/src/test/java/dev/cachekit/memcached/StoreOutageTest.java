@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cachekit.Cache;
 import dev.cachekit.CacheListener;
 import dev.cachekit.StoreException;
+import dev.cachekit.core.Caches;
 import dev.cachekit.tck.ServerProcess;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,7 @@ class StoreOutageTest {
     }
 
     private Cache open(String policy) {
-        return Cache.builder()
+        return Caches.builder()
                 .uri(MemcachedServers.uri(List.of(server), "timeout=500ms&maxReconnectDelay=1s&onStoreError=" + policy))
                 .listener(listener)
                 .build();

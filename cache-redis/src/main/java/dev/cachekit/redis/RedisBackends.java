@@ -14,11 +14,11 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Builds a Redis {@link Backend} around a Jedis client the application already has, for {@code
- * Cache.builder().backend(...)}:
+ * Caches.builder().backend(...)}:
  *
  * <pre>{@code
  * RedisClient jedis = RedisClient.builder().hostAndPort("redis.internal", 6379).build();
- * try (Cache cache = Cache.builder().backend(RedisBackends.of(jedis)).keyPrefix("shop:").build()) {
+ * try (Cache cache = Caches.builder().backend(RedisBackends.of(jedis)).keyPrefix("shop:").build()) {
  *     ...
  * }
  * jedis.close(); // the cache never closes a client it was given

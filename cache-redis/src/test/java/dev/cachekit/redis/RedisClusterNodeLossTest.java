@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachekit.StoreException;
-import dev.cachekit.internal.Providers;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.Store;
 import dev.cachekit.tck.ServerProcess;
@@ -39,7 +39,7 @@ class RedisClusterNodeLossTest {
     @DisplayName("a multi-get or multi-set that meets a dead node fails with a StoreException naming the cluster")
     void pipelineToDeadNodeFailsAsStoreException() {
         String nodes = masters.stream().map(ServerProcess::address).collect(Collectors.joining(","));
-        try (Backend backend = Providers.open("redis-cluster://" + nodes + "?timeout=1s")) {
+        try (Backend backend = Caches.backend("redis-cluster://" + nodes + "?timeout=1s")) {
             Store store = backend.store();
             // Keys spread over every node; the first calls leave a pooled connection to each.
             List<String> keys = new ArrayList<>();

@@ -1,6 +1,6 @@
 package dev.cachekit.redis;
 
-import dev.cachekit.internal.Providers;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.tck.BackendFixture;
 import dev.cachekit.tck.ServerProcess;
@@ -73,7 +73,7 @@ final class RedisFixture implements BackendFixture {
 
     @Override
     public Backend open() {
-        return Providers.open(uri());
+        return Caches.backend(uri());
     }
 
     @Override

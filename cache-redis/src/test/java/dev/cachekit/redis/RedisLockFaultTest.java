@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachekit.Cache;
 import dev.cachekit.HeldLock;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.tck.ServerProcess;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +31,8 @@ class RedisLockFaultTest {
             + " watchdog reports the lock lost once")
     void restartWithALockHeld() throws Exception {
         try (ServerProcess server = RedisServers.startStandalone();
-                Cache holderCache = Cache.open("redis://" + server.address() + "?timeout=500ms");
-                Cache nextCache = Cache.open("redis://" + server.address() + "?timeout=500ms")) {
+                Cache holderCache = Caches.open("redis://" + server.address() + "?timeout=500ms");
+                Cache nextCache = Caches.open("redis://" + server.address() + "?timeout=500ms")) {
             AtomicInteger lost = new AtomicInteger();
             CountDownLatch told = new CountDownLatch(1);
             HeldLock old = holderCache
@@ -69,7 +70,7 @@ class RedisLockFaultTest {
     void evictionUnderFill() {
         try (ServerProcess server =
                         RedisServers.startStandalone("--maxmemory", "4mb", "--maxmemory-policy", "allkeys-lru");
-                Cache cache = Cache.open("redis://" + server.address());
+                Cache cache = Caches.open("redis://" + server.address());
                 Jedis raw = new Jedis("127.0.0.1", server.port())) {
             byte[] junk = new byte[64 * 1024];
             List<Long> tokens = new ArrayList<>();

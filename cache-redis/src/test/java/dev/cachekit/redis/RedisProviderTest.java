@@ -7,7 +7,7 @@ import dev.cachekit.Cache;
 import dev.cachekit.CacheConfigurationException;
 import dev.cachekit.StoreException;
 import dev.cachekit.TaggedCache;
-import dev.cachekit.internal.Providers;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.tck.ServerProcess;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +46,7 @@ class RedisProviderTest {
         @Test
         @DisplayName("with the right password opens a working cache")
         void rightPassword() {
-            try (Cache cache = Cache.open("redis://:s3cret%2Bpw@" + secured.address())) {
+            try (Cache cache = Caches.open("redis://:s3cret%2Bpw@" + secured.address())) {
                 cache.put("k", "v");
                 assertThat(cache.get("k", String.class).value()).isEqualTo("v");
                 assertThat(cache.describe()).isEqualTo("redis " + secured.address());
@@ -56,7 +56,7 @@ class RedisProviderTest {
         @Test
         @DisplayName("with user and password authenticates as that ACL user")
         void userAndPassword() {
-            try (Cache cache = Cache.open("redis://default:s3cret%2Bpw@" + secured.address())) {
+            try (Cache cache = Caches.open("redis://default:s3cret%2Bpw@" + secured.address())) {
                 cache.put("k", "v");
                 assertThat(cache.get("k", String.class).value()).isEqualTo("v");
             }
@@ -66,7 +66,7 @@ class RedisProviderTest {
         @DisplayName("with a database path writes into that database")
         void databasePath() {
             ServerProcess server = RedisServers.standalone();
-            try (Cache cache = Cache.open("redis://" + server.address() + "/3?prefix=db-test:")) {
+            try (Cache cache = Caches.open("redis://" + server.address() + "/3?prefix=db-test:")) {
                 cache.put("k", "v");
                 assertThat(cache.describe()).isEqualTo("redis " + server.address() + "/3");
             }
@@ -83,7 +83,7 @@ class RedisProviderTest {
         void everyOption() {
             String uri = "redis://" + RedisServers.standalone().address()
                     + "?poolSize=4&timeout=1s&connectTimeout=300ms&socketTimeout=2s&ssl=false";
-            try (Backend backend = Providers.open(uri)) {
+            try (Backend backend = Caches.backend(uri)) {
                 backend.store().set("opt", "1".getBytes(StandardCharsets.US_ASCII), 1_000);
                 assertThat(backend.store().get("opt")).isEqualTo("1".getBytes(StandardCharsets.US_ASCII));
             }
@@ -97,7 +97,7 @@ class RedisProviderTest {
         @Test
         @DisplayName("a wrong password fails naming the server and the credentials")
         void wrongPassword() {
-            assertThatThrownBy(() -> Cache.open("redis://:wrong@" + secured.address()))
+            assertThatThrownBy(() -> Caches.open("redis://:wrong@" + secured.address()))
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("redis " + secured.address() + " refused the credentials")
                     .hasMessageContaining("check the user and password")
@@ -107,7 +107,7 @@ class RedisProviderTest {
         @Test
         @DisplayName("a missing password fails naming the server and the credentials")
         void missingPassword() {
-            assertThatThrownBy(() -> Cache.open("redis://" + secured.address()))
+            assertThatThrownBy(() -> Caches.open("redis://" + secured.address()))
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("redis " + secured.address() + " refused the credentials");
         }
@@ -116,7 +116,7 @@ class RedisProviderTest {
         @DisplayName("an unreachable server fails naming its address")
         void unreachable() {
             String address = "127.0.0.1:" + ServerProcess.freePort();
-            assertThatThrownBy(() -> Cache.open("redis://" + address + "?timeout=500ms"))
+            assertThatThrownBy(() -> Caches.open("redis://" + address + "?timeout=500ms"))
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("redis " + address + " is unreachable")
                     .hasMessageContaining("Connection refused");
@@ -126,7 +126,7 @@ class RedisProviderTest {
         @DisplayName("an unreachable cluster fails naming its addresses")
         void unreachableCluster() {
             String nodes = "127.0.0.1:" + ServerProcess.freePort() + ",127.0.0.1:" + ServerProcess.freePort();
-            assertThatThrownBy(() -> Cache.open("redis-cluster://" + nodes + "?timeout=500ms"))
+            assertThatThrownBy(() -> Caches.open("redis-cluster://" + nodes + "?timeout=500ms"))
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("redis-cluster " + nodes + " is unreachable");
         }
@@ -135,7 +135,7 @@ class RedisProviderTest {
         @DisplayName("an unknown option fails naming it and the accepted ones")
         void unknownOption() {
             assertThatThrownBy(() ->
-                            Cache.open("redis://" + RedisServers.standalone().address() + "?poolsize=4"))
+                            Caches.open("redis://" + RedisServers.standalone().address() + "?poolsize=4"))
                     .isInstanceOf(CacheConfigurationException.class)
                     .hasMessageContaining("unknown option [poolsize]")
                     .hasMessageContaining("poolSize")
@@ -146,7 +146,7 @@ class RedisProviderTest {
         @DisplayName("rediss:// to a server without TLS fails naming the server instead of talking in clear")
         void tlsToPlainServer() {
             String address = RedisServers.standalone().address();
-            assertThatThrownBy(() -> Cache.open("rediss://" + address + "?timeout=1s"))
+            assertThatThrownBy(() -> Caches.open("rediss://" + address + "?timeout=1s"))
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("rediss " + address);
         }
@@ -154,7 +154,7 @@ class RedisProviderTest {
         @Test
         @DisplayName("a pool of one connection is refused: the subscriber needs one of its own")
         void poolTooSmall() {
-            assertThatThrownBy(() -> Cache.open("redis://127.0.0.1:6390?poolSize=1"))
+            assertThatThrownBy(() -> Caches.open("redis://127.0.0.1:6390?poolSize=1"))
                     .isInstanceOf(CacheConfigurationException.class)
                     .hasMessageContaining("poolSize=1")
                     .hasMessageContaining("use 2 or more");
@@ -163,23 +163,23 @@ class RedisProviderTest {
         @Test
         @DisplayName("a malformed duration, port, database or host list is refused before connecting")
         void malformed() {
-            assertThatThrownBy(() -> Cache.open("redis://127.0.0.1:6390?timeout=soon"))
+            assertThatThrownBy(() -> Caches.open("redis://127.0.0.1:6390?timeout=soon"))
                     .isInstanceOf(CacheConfigurationException.class)
                     .hasMessageContaining("timeout=soon");
-            assertThatThrownBy(() -> Cache.open("redis://127.0.0.1:99999"))
+            assertThatThrownBy(() -> Caches.open("redis://127.0.0.1:99999"))
                     .isInstanceOf(CacheConfigurationException.class)
                     .hasMessageContaining("port '99999'");
-            assertThatThrownBy(() -> Cache.open("redis://127.0.0.1:6390/main"))
+            assertThatThrownBy(() -> Caches.open("redis://127.0.0.1:6390/main"))
                     .isInstanceOf(CacheConfigurationException.class)
                     .hasMessageContaining("'/main'")
                     .hasMessageContaining("not a database number");
-            assertThatThrownBy(() -> Cache.open("redis-cluster://127.0.0.1:7001/2"))
+            assertThatThrownBy(() -> Caches.open("redis-cluster://127.0.0.1:7001/2"))
                     .isInstanceOf(CacheConfigurationException.class)
                     .hasMessageContaining("only database 0");
-            assertThatThrownBy(() -> Cache.open("redis://127.0.0.1:7001,127.0.0.1:7002"))
+            assertThatThrownBy(() -> Caches.open("redis://127.0.0.1:7001,127.0.0.1:7002"))
                     .isInstanceOf(CacheConfigurationException.class)
                     .hasMessageContaining("redis-cluster://");
-            assertThatThrownBy(() -> Cache.open("redis:///0"))
+            assertThatThrownBy(() -> Caches.open("redis:///0"))
                     .isInstanceOf(CacheConfigurationException.class)
                     .hasMessageContaining("names no server");
         }
@@ -194,7 +194,7 @@ class RedisProviderTest {
         void ownClientStaysOpen() {
             ServerProcess server = RedisServers.standalone();
             try (RedisClient jedis = RedisClient.create("127.0.0.1", server.port())) {
-                try (Cache cache = Cache.builder()
+                try (Cache cache = Caches.builder()
                         .backend(RedisBackends.of(jedis))
                         .keyPrefix("own:")
                         .build()) {
@@ -214,7 +214,7 @@ class RedisProviderTest {
             Set<HostAndPort> nodes = new LinkedHashSet<>();
             masters.forEach(m -> nodes.add(new HostAndPort("127.0.0.1", m.port())));
             try (RedisClusterClient jedis = RedisClusterClient.create(nodes)) {
-                try (Cache cache = Cache.builder()
+                try (Cache cache = Caches.builder()
                         .backend(RedisBackends.of(jedis))
                         .keyPrefix("own:")
                         .build()) {

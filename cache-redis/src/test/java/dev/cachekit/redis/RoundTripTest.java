@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cachekit.Cache;
 import dev.cachekit.HeldLock;
 import dev.cachekit.TaggedCache;
+import dev.cachekit.core.Caches;
 import dev.cachekit.tck.ServerProcess;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ class RoundTripTest {
     @Test
     @DisplayName("a tagged read with three tags is exactly one MGET on a standalone server")
     void taggedReadIsOneMget() {
-        try (Cache cache = Cache.open("redis://" + server.address());
+        try (Cache cache = Caches.open("redis://" + server.address());
                 CommandStats stats = CommandStats.snapshot(List.of(server))) {
             TaggedCache tagged = cache.tags("users", "user:42", "lists");
             tagged.put("user:42", "Ada");
@@ -49,7 +50,7 @@ class RoundTripTest {
     @DisplayName("a getOrLoad hit sends one read and no lock command")
     void getOrLoadHitTakesNoLock() {
         AtomicInteger loads = new AtomicInteger();
-        try (Cache cache = Cache.open("redis://" + server.address());
+        try (Cache cache = Caches.open("redis://" + server.address());
                 CommandStats stats = CommandStats.snapshot(List.of(server))) {
             TaggedCache tagged = cache.tags("users", "user:7", "lists");
             assertThat(tagged.getOrLoad("user:7", String.class, () -> "Grace" + loads.incrementAndGet()))
@@ -75,7 +76,7 @@ class RoundTripTest {
     @DisplayName("the miss path of getOrLoad locks in one round trip (SET NX PX) and releases in one (EVALSHA),"
             + " with no fencing counter")
     void getOrLoadMissUsesNativeLock() {
-        try (Cache cache = Cache.open("redis://" + server.address());
+        try (Cache cache = Caches.open("redis://" + server.address());
                 CommandStats stats = CommandStats.snapshot(List.of(server))) {
             // Load the compare-and-delete script once, so the counted run is the steady state.
             cache.getOrLoad("warm", String.class, () -> "w");
@@ -92,7 +93,7 @@ class RoundTripTest {
     @Test
     @DisplayName("a named lock is acquired with its fencing token in one script and released in one script")
     void namedLockIsOneRoundTripEachWay() {
-        try (Cache cache = Cache.open("redis://" + server.address());
+        try (Cache cache = Caches.open("redis://" + server.address());
                 CommandStats stats = CommandStats.snapshot(List.of(server))) {
             // Load both scripts once, so the counted runs are the steady state.
             cache.lock("warm").tryAcquire().orElseThrow().release();
@@ -112,7 +113,7 @@ class RoundTripTest {
     @DisplayName("in a cluster, a tagged read is one GET per key, pipelined per node, and nothing else")
     void clusterTaggedReadIsOneGetPerKey() {
         List<ServerProcess> masters = RedisServers.cluster();
-        try (Cache cache = Cache.open(RedisFixture.cluster().uri());
+        try (Cache cache = Caches.open(RedisFixture.cluster().uri());
                 CommandStats stats = CommandStats.snapshot(masters)) {
             TaggedCache tagged = cache.tags("users", "user:42", "lists");
             tagged.put("user:42", "Ada");

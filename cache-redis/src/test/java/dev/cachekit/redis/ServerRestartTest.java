@@ -7,6 +7,7 @@ import dev.cachekit.Cache;
 import dev.cachekit.HeldLock;
 import dev.cachekit.StoreException;
 import dev.cachekit.TaggedCache;
+import dev.cachekit.core.Caches;
 import dev.cachekit.tck.ServerProcess;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,7 @@ class ServerRestartTest {
     @DisplayName("calls fail naming the address while the server is down, and the same cache works after restart")
     void survivesRestart() throws Exception {
         AtomicInteger loads = new AtomicInteger();
-        try (Cache cache = Cache.open("redis://" + server.address() + "?timeout=500ms")) {
+        try (Cache cache = Caches.open("redis://" + server.address() + "?timeout=500ms")) {
             TaggedCache users = cache.tags("users");
             users.put("user:1", "Ada");
             assertThat(users.get("user:1", String.class).value()).isEqualTo("Ada");

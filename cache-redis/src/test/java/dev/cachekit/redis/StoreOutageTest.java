@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cachekit.Cache;
 import dev.cachekit.CacheListener;
 import dev.cachekit.StoreException;
+import dev.cachekit.core.Caches;
 import dev.cachekit.tck.ServerProcess;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,7 @@ class StoreOutageTest {
     }
 
     private Cache open(String policy) {
-        return Cache.builder()
+        return Caches.builder()
                 .uri("redis://" + server.address() + "?timeout=500ms&onStoreError=" + policy)
                 .listener(listener)
                 .build();

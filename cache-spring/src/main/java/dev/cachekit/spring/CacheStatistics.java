@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counts, per Spring cache name, what a {@link dev.cachekit.Cache} reports to its {@link
  * CacheListener}: the one place where cache events become numbers. Give it to the cache's builder
- * ({@code Cache.builder().listener(statistics)}); the Spring Boot starter does, and turns the
+ * ({@code Caches.builder().listener(statistics)}); the Spring Boot starter does, and turns the
  * numbers into Micrometer meters.
  *
  * <p>An event belongs to the cache whose name comes before the first {@code ::} of its key (the

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachekit.Cache;
+import dev.cachekit.core.Caches;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +26,7 @@ class CachekitSpringCacheTest {
 
     @BeforeEach
     void open() {
-        cache = Cache.builder().uri("memory:").listener(statistics).build();
+        cache = Caches.builder().uri("memory:").listener(statistics).build();
         manager = CachekitCacheManager.builder(cache)
                 .cache("users", CacheSettings.defaults().withTtl(Duration.ofMinutes(5)))
                 .build();

@@ -3,6 +3,7 @@ package dev.cachekit.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachekit.Cache;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spi.KeyLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ class StoreKeysInTwoJvmsTest {
 
     /** The store keys of {@link #keys()} in the cache "orders", computed in this JVM. */
     static List<String> storeKeys() {
-        try (Cache cache = Cache.builder().uri("memory:").keyPrefix(PREFIX).build()) {
+        try (Cache cache = Caches.builder().uri("memory:").keyPrefix(PREFIX).build()) {
             CachekitSpringCache orders =
                     CachekitCacheManager.builder(cache).build().getCache("orders");
             KeyLayout layout = KeyLayout.of(PREFIX);

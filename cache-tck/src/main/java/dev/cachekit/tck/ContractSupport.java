@@ -3,7 +3,8 @@ package dev.cachekit.tck;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.cachekit.Cache;
-import dev.cachekit.CacheBuilder;
+import dev.cachekit.core.CacheBuilder;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.StoreCapabilities;
 import java.nio.charset.StandardCharsets;
@@ -125,7 +126,7 @@ abstract class ContractSupport {
 
     /** A cache builder over {@code backend} with the test's prefix; the built cache is tracked. */
     final CacheBuilder cacheBuilder(Backend backend) {
-        return Cache.builder().backend(backend).keyPrefix(prefix);
+        return Caches.builder().backend(backend).keyPrefix(prefix);
     }
 
     /** A cache over {@code backend} with the test's prefix, closed after the test. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.cachekit.Cache;
+import dev.cachekit.core.Caches;
 
 /**
  * Checks that opening a cache from a URI that carries a secret fails, or succeeds, without the
@@ -23,7 +24,7 @@ public final class Secrets {
      */
     public static Throwable openHidingSecret(String uri, String secret) {
         Throwable failure = catchThrowable(() -> {
-            try (Cache cache = Cache.open(uri)) {
+            try (Cache cache = Caches.open(uri)) {
                 assertThat(cache.toString()).doesNotContain(secret);
             }
         });

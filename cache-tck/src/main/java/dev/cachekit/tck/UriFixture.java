@@ -1,6 +1,6 @@
 package dev.cachekit.tck;
 
-import dev.cachekit.internal.Providers;
+import dev.cachekit.core.Caches;
 import dev.cachekit.memory.MemoryStore;
 import dev.cachekit.spi.Backend;
 import java.time.Duration;
@@ -24,11 +24,11 @@ final class UriFixture implements BackendFixture, AutoCloseable {
     private final Backend raw;
 
     UriFixture(String uri) {
-        Backend probe = Providers.open(uri);
+        Backend probe = Caches.backend(uri);
         if (probe.store() instanceof MemoryStore memory && memory.space().name().isEmpty()) {
             probe.close();
             uri = "memory://tck-" + UUID.randomUUID();
-            probe = Providers.open(uri);
+            probe = Caches.backend(uri);
         }
         this.uri = uri;
         this.raw = probe;
@@ -46,7 +46,7 @@ final class UriFixture implements BackendFixture, AutoCloseable {
 
     @Override
     public Backend open() {
-        return Providers.open(uri);
+        return Caches.backend(uri);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachekit.Cache;
 import dev.cachekit.TaggedCache;
+import dev.cachekit.core.Caches;
 import dev.cachekit.memory.MemorySpace;
 import dev.cachekit.memory.MemoryStore;
 import dev.cachekit.spi.Backend;
@@ -24,7 +25,7 @@ class MemoryRoundTripTest {
     void open() {
         MemorySpace space = MemorySpace.createPrivate();
         store = new CountingStore(new MemoryStore(space));
-        cache = Cache.builder()
+        cache = Caches.builder()
                 .backend(Backend.builder(store).signal(space.signal()).build())
                 .build();
     }

@@ -1,8 +1,9 @@
 package dev.cachekit.spring.boot;
 
 import dev.cachekit.Cache;
-import dev.cachekit.CacheBuilder;
 import dev.cachekit.codec.KryoCodec;
+import dev.cachekit.core.CacheBuilder;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spring.CacheStatistics;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,7 +18,7 @@ import org.springframework.context.annotation.Bean;
  * listener that the metrics read.
  *
  * <p>A {@link Cache} bean of your own reports to the metrics only if you give it the {@link
- * CacheStatistics} bean: {@code Cache.builder().uri(...).listener(statistics).build()}.
+ * CacheStatistics} bean: {@code Caches.builder().uri(...).listener(statistics).build()}.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(CachekitProperties.class)
@@ -52,7 +53,7 @@ public class CachekitAutoConfiguration implements BeanClassLoaderAware {
     @ConditionalOnMissingBean(Cache.class)
     @ConditionalOnProperty(prefix = "cachekit", name = "uri")
     public Cache cachekitCache(CachekitProperties properties, CacheStatistics statistics) {
-        CacheBuilder builder = Cache.builder().uri(properties.getUri()).listener(statistics);
+        CacheBuilder builder = Caches.builder().uri(properties.getUri()).listener(statistics);
         if (properties.getPrefix() != null) {
             builder.keyPrefix(properties.getPrefix());
         }

@@ -3,6 +3,7 @@ package dev.cachekit.spring.boot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachekit.Cache;
+import dev.cachekit.core.Caches;
 import dev.cachekit.spring.CacheStatistics;
 import dev.cachekit.spring.CachekitCacheManager;
 import dev.cachekit.spring.CachekitSpringCache;
@@ -50,7 +51,7 @@ class CachekitAutoConfigurationTest {
     static class OwnCache {
         @Bean(destroyMethod = "close")
         Cache ownCache() {
-            return Cache.builder().uri("memory:").keyPrefix("own:").build();
+            return Caches.builder().uri("memory:").keyPrefix("own:").build();
         }
     }
 

@@ -1,5 +1,8 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
+import dev.cachekit.Cache;
+import dev.cachekit.Lookup;
+import dev.cachekit.StoreException;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.Tagger;
 import java.time.Clock;

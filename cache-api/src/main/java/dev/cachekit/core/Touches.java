@@ -1,4 +1,4 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
 import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.Store;

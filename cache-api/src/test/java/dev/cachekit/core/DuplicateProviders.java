@@ -1,4 +1,4 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.CacheProvider;

@@ -1,5 +1,14 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
+import dev.cachekit.CacheException;
+import dev.cachekit.CacheListener;
+import dev.cachekit.CacheLoadException;
+import dev.cachekit.CacheLoadTimeoutException;
+import dev.cachekit.LoadTimeoutPolicy;
+import dev.cachekit.Loader;
+import dev.cachekit.Lookup;
+import dev.cachekit.StoreErrorPolicy;
+import dev.cachekit.StoreException;
 import dev.cachekit.codec.CodecTypes;
 import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.Backoff;

@@ -1,4 +1,4 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
 import dev.cachekit.spi.LockLease;
 import dev.cachekit.spi.Locker;

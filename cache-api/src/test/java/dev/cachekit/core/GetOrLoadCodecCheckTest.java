@@ -1,8 +1,10 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachekit.Cache;
+import dev.cachekit.CodecException;
 import dev.cachekit.codec.Codec;
 import dev.cachekit.codec.JdkCodec;
 import dev.cachekit.codec.KryoCodec;
@@ -29,7 +31,8 @@ class GetOrLoadCodecCheckTest {
     @MethodSource("codecs")
     @DisplayName("a type the codec refuses fails at once with the allow-list advice, and the loader is never called")
     void refusedTypeFailsBeforeTheLoader(Codec codec) {
-        try (Cache cache = Cache.builder().store(new MemoryStore()).codec(codec).build()) {
+        try (Cache cache =
+                Caches.builder().store(new MemoryStore()).codec(codec).build()) {
             AtomicInteger loads = new AtomicInteger();
             for (int call = 0; call < 2; call++) {
                 assertThatThrownBy(() -> cache.getOrLoad("user:42", Unlisted.class, () -> {
@@ -50,7 +53,8 @@ class GetOrLoadCodecCheckTest {
     @MethodSource("codecs")
     @DisplayName("interfaces, abstract classes, Object and allowed classes load as before")
     void typesTheCodecCannotJudgeStillLoad(Codec codec) {
-        try (Cache cache = Cache.builder().store(new MemoryStore()).codec(codec).build()) {
+        try (Cache cache =
+                Caches.builder().store(new MemoryStore()).codec(codec).build()) {
             Object list = cache.getOrLoad("list", List.class, () -> new ArrayList<>(List.of("a")));
             assertThat(list).isEqualTo(List.of("a"));
             assertThat(cache.getOrLoad("object", Object.class, () -> "text")).isEqualTo("text");

@@ -1,7 +1,8 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachekit.Cache;
 import dev.cachekit.memory.MemorySpace;
 import dev.cachekit.memory.MemoryStore;
 import java.time.Clock;
@@ -45,7 +46,7 @@ class TouchTest {
     void readInWindowExtends() {
         HandClock clock = new HandClock();
         MemorySpace space = MemorySpace.createPrivate();
-        try (Cache cache = Cache.builder()
+        try (Cache cache = Caches.builder()
                 .store(new MemoryStore(space))
                 .clock(clock)
                 .touchWindow(Duration.ofMinutes(10))
@@ -65,7 +66,7 @@ class TouchTest {
     @DisplayName("by default reads never extend an entry: a hot entry expires on time")
     void offByDefault() {
         HandClock clock = new HandClock();
-        try (Cache cache = Cache.builder()
+        try (Cache cache = Caches.builder()
                 .store(new MemoryStore())
                 .clock(clock)
                 .touchExecutor(Runnable::run)
@@ -86,7 +87,7 @@ class TouchTest {
     void boundedAndDroppedUnderPressure() {
         HandClock clock = new HandClock();
         FailingStore store = new FailingStore();
-        DefaultCache cache = (DefaultCache) Cache.builder()
+        DefaultCache cache = (DefaultCache) Caches.builder()
                 .store(store)
                 .clock(clock)
                 .touchWindow(Duration.ofMinutes(10))
@@ -113,7 +114,7 @@ class TouchTest {
     @DisplayName("a read outside the touch window leaves the expiry alone")
     void readOutsideWindowDoesNotExtend() {
         HandClock clock = new HandClock();
-        try (Cache cache = Cache.builder()
+        try (Cache cache = Caches.builder()
                 .store(new MemoryStore())
                 .clock(clock)
                 .touchWindow(Duration.ofMinutes(10))
@@ -135,7 +136,7 @@ class TouchTest {
         HandClock clock = new HandClock();
         MemorySpace space = MemorySpace.createPrivate();
         AtomicReference<Runnable> pending = new AtomicReference<>();
-        try (Cache cache = Cache.builder()
+        try (Cache cache = Caches.builder()
                 .store(new MemoryStore(space))
                 .clock(clock)
                 .touchWindow(Duration.ofMinutes(10))
@@ -156,7 +157,7 @@ class TouchTest {
     @DisplayName("an entry past its expiry is a miss even if the store still holds it")
     void envelopeExpiryIsHonoured() {
         HandClock clock = new HandClock();
-        try (Cache cache = Cache.builder()
+        try (Cache cache = Caches.builder()
                 .store(new MemoryStore())
                 .clock(clock)
                 .touchWindow(Duration.ZERO)

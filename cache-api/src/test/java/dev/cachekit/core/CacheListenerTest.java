@@ -1,8 +1,14 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachekit.Cache;
+import dev.cachekit.CacheListener;
+import dev.cachekit.CacheLoadException;
+import dev.cachekit.CacheLoadTimeoutException;
+import dev.cachekit.HeldLock;
+import dev.cachekit.StoreException;
 import dev.cachekit.spi.KeyLayout;
 import java.time.Duration;
 import java.util.List;
@@ -93,7 +99,7 @@ class CacheListenerTest {
     }
 
     private Cache open(String uri) {
-        return Cache.builder().uri(uri).listener(recorder).build();
+        return Caches.builder().uri(uri).listener(recorder).build();
     }
 
     @Test
@@ -168,7 +174,7 @@ class CacheListenerTest {
     @Test
     @DisplayName("hears a caller wait for another node's load lock, and the wait end with that node's value")
     void waitingForHolder() throws Exception {
-        try (Cache holder = Cache.open("memory://listener-holder");
+        try (Cache holder = Caches.open("memory://listener-holder");
                 Cache waiter = open("memory://listener-holder")) {
             HeldLock lock = ((DefaultCache) holder)
                     .lockAt(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).loadLock("k"), Duration.ofSeconds(30));
@@ -187,7 +193,7 @@ class CacheListenerTest {
     @Test
     @DisplayName("hears a wait for another node's load end without a value when the load timeout passes")
     void waitedWithoutValue() {
-        try (Cache holder = Cache.open("memory://listener-timeout");
+        try (Cache holder = Caches.open("memory://listener-timeout");
                 Cache waiter = open("memory://listener-timeout?loadTimeout=200ms")) {
             HeldLock lock = ((DefaultCache) holder)
                     .lockAt(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).loadLock("k"), Duration.ofSeconds(30));
@@ -205,7 +211,7 @@ class CacheListenerTest {
     @DisplayName("hears store errors of get, put, remove, flush and getOrLoad, which are thrown on")
     void storeErrors() {
         FailingStore store = new FailingStore();
-        try (Cache cache = Cache.builder().store(store).listener(recorder).build()) {
+        try (Cache cache = Caches.builder().store(store).listener(recorder).build()) {
             store.down();
             assertThatThrownBy(() -> cache.get("k", String.class)).isInstanceOf(StoreException.class);
             assertThatThrownBy(() -> cache.put("k", "v")).isInstanceOf(StoreException.class);
@@ -238,7 +244,7 @@ class CacheListenerTest {
                 recorder.loadFailed(key, failure);
             }
         };
-        try (Cache cache = Cache.builder().uri("memory:").listener(throwing).build()) {
+        try (Cache cache = Caches.builder().uri("memory:").listener(throwing).build()) {
             assertThatThrownBy(() -> cache.getOrLoad("k", String.class, () -> {
                         throw new IllegalArgumentException("boom");
                     }))

@@ -1,7 +1,10 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachekit.Cache;
+import dev.cachekit.CacheException;
+import dev.cachekit.TaggedCache;
 import dev.cachekit.memory.MemorySpace;
 import dev.cachekit.memory.MemoryStore;
 import dev.cachekit.spi.Backend;
@@ -28,7 +31,7 @@ class TagTest {
     void open() {
         space = MemorySpace.createPrivate();
         raw = new MemoryStore(space);
-        cache = Cache.builder()
+        cache = Caches.builder()
                 .backend(Backend.builder(new MemoryStore(space)).build())
                 .build();
     }
@@ -125,7 +128,7 @@ class TagTest {
                 tagger.flush(tagKeys);
             }
         };
-        try (Cache racing = Cache.builder()
+        try (Cache racing = Caches.builder()
                 .backend(Backend.builder(store).tagger(slowTagger).build())
                 .build()) {
             Thread writer = new Thread(() -> racing.tags("users").put("k", "written before the flush"));
@@ -162,7 +165,7 @@ class TagTest {
             @Override
             public void flush(List<String> tagKeys) {}
         };
-        try (Cache tagged = Cache.builder()
+        try (Cache tagged = Caches.builder()
                 .backend(Backend.builder(store).tagger(longVersions).build())
                 .build()) {
             org.assertj.core.api.Assertions.assertThatThrownBy(

@@ -1,8 +1,11 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachekit.Cache;
+import dev.cachekit.CacheConfigurationException;
+import dev.cachekit.CorruptEntryException;
 import dev.cachekit.codec.JdkCodec;
 import dev.cachekit.memory.MemorySpace;
 import dev.cachekit.memory.MemoryStore;
@@ -26,7 +29,7 @@ class BadInputTest {
     void open() {
         space = MemorySpace.createPrivate();
         raw = new MemoryStore(space);
-        cache = Cache.builder().store(new MemoryStore(space)).build();
+        cache = Caches.builder().store(new MemoryStore(space)).build();
     }
 
     @AfterEach
@@ -101,7 +104,7 @@ class BadInputTest {
     @Test
     @DisplayName("an unknown URI scheme names the installed schemes")
     void unknownScheme() {
-        assertThatThrownBy(() -> Cache.open("nope://somewhere:1"))
+        assertThatThrownBy(() -> Caches.open("nope://somewhere:1"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageStartingWith(
                         "no cache provider for scheme 'nope' in nope://somewhere:1; installed schemes: [")
@@ -111,17 +114,17 @@ class BadInputTest {
     @Test
     @DisplayName("two providers for one scheme are both named")
     void twoProvidersForOneScheme() {
-        assertThatThrownBy(() -> Cache.open("dup://x"))
+        assertThatThrownBy(() -> Caches.open("dup://x"))
                 .isInstanceOf(CacheConfigurationException.class)
-                .hasMessage("several cache providers claim scheme 'dup': dev.cachekit.DuplicateProviders$First,"
-                        + " dev.cachekit.DuplicateProviders$Second; remove one from the class path or choose one"
+                .hasMessage("several cache providers claim scheme 'dup': dev.cachekit.core.DuplicateProviders$First,"
+                        + " dev.cachekit.core.DuplicateProviders$Second; remove one from the class path or choose one"
                         + " with -Ddev.cachekit.provider.dup=<class name>");
     }
 
     @Test
     @DisplayName("an unknown URI option is named along with the accepted ones")
     void unknownOption() {
-        assertThatThrownBy(() -> Cache.open("memory:?prefx=a:"))
+        assertThatThrownBy(() -> Caches.open("memory:?prefx=a:"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessage("unknown option [prefx] in memory:?prefx=a:; accepted options: [loadTimeout,"
                         + " lockLease, nullTtl, onLoadTimeout, onStoreError, prefix, touchWindow, ttl]");
@@ -130,7 +133,7 @@ class BadInputTest {
     @Test
     @DisplayName("a malformed duration option says how to write one")
     void badDurationOption() {
-        assertThatThrownBy(() -> Cache.open("memory:?ttl=forever"))
+        assertThatThrownBy(() -> Caches.open("memory:?ttl=forever"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessage("option 'ttl=forever' in memory:?ttl=forever is not a duration;"
                         + " write e.g. 500ms, 30s, 5m, 2h, 1d or PT30S");
@@ -178,7 +181,7 @@ class BadInputTest {
     @Test
     @DisplayName("an entry written with another codec fails naming both codecs")
     void otherCodec() {
-        try (Cache jdk = Cache.builder()
+        try (Cache jdk = Caches.builder()
                 .store(new MemoryStore(space))
                 .codec(JdkCodec.create())
                 .build()) {
@@ -206,7 +209,7 @@ class BadInputTest {
     void oversizedValue() {
         StoreCapabilities small = new StoreCapabilities(Duration.ofMillis(1), 250, 1024);
         try (Cache limited =
-                Cache.builder().store(new MemoryStore(space, small)).build()) {
+                Caches.builder().store(new MemoryStore(space, small)).build()) {
             limited.put("k", "small");
 
             assertThatThrownBy(() -> limited.put("k", "x".repeat(2000)))
@@ -222,7 +225,7 @@ class BadInputTest {
     void oversizedKey() {
         StoreCapabilities small = new StoreCapabilities(Duration.ofMillis(1), 250, 1024);
         try (Cache limited =
-                Cache.builder().store(new MemoryStore(space, small)).build()) {
+                Caches.builder().store(new MemoryStore(space, small)).build()) {
             assertThatThrownBy(() -> limited.put("k".repeat(300), "v"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageEndingWith(" is too long for memory:: 311 bytes with its prefix, at most 250 allowed");
@@ -234,7 +237,7 @@ class BadInputTest {
     void multiByteKeyMeasuredInBytes() {
         StoreCapabilities small = new StoreCapabilities(Duration.ofMillis(1), 250, 1024);
         try (Cache limited =
-                Cache.builder().store(new MemoryStore(space, small)).build()) {
+                Caches.builder().store(new MemoryStore(space, small)).build()) {
             // "cachekit:e|" takes 11 of the 250 bytes; 119 chars of 2 bytes fit, 120 do not.
             String fits = "\u00e9".repeat(119);
             limited.put(fits, "v");

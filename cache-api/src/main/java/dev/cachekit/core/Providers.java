@@ -1,4 +1,4 @@
-package dev.cachekit.internal;
+package dev.cachekit.core;
 
 import dev.cachekit.CacheConfigurationException;
 import dev.cachekit.spi.Backend;
@@ -7,6 +7,7 @@ import dev.cachekit.spi.UriOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,10 +22,10 @@ import java.util.stream.Collectors;
  * <p>Looked up afresh on every call: opening a cache is rare and a class path can change (tests,
  * plugins).
  */
-public final class Providers {
+final class Providers {
 
-    /** Prefix of the system property that chooses a provider class for a scheme. */
-    public static final String CHOOSE_PROPERTY_PREFIX = "dev.cachekit.provider.";
+    /** Prefix of the system property that chooses a provider class for a scheme (see {@link Caches}). */
+    static final String CHOOSE_PROPERTY_PREFIX = "dev.cachekit.provider.";
 
     private Providers() {}
 
@@ -36,7 +37,7 @@ public final class Providers {
      * @throws NullPointerException if {@code uri} is null
      * @throws CacheConfigurationException if it is not a URI with a scheme
      */
-    public static URI parse(String uri) {
+    static URI parse(String uri) {
         if (uri == null) {
             throw new NullPointerException("uri");
         }
@@ -68,7 +69,7 @@ public final class Providers {
      * @return the provider
      * @throws CacheConfigurationException if no provider, or more than one, claims the scheme
      */
-    public static CacheProvider forUri(URI uri) {
+    static CacheProvider forUri(URI uri) {
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         Map<String, List<CacheProvider>> all = schemes();
         List<CacheProvider> candidates = all.get(scheme);
@@ -102,7 +103,7 @@ public final class Providers {
      * @return the backend
      * @throws CacheConfigurationException if the scheme or an option is unknown
      */
-    public static Backend open(String uri) {
+    static Backend open(String uri) {
         URI parsed = parse(uri);
         UriOptions options = UriOptions.of(parsed);
         Backend backend = forUri(parsed).open(parsed, options);
@@ -122,7 +123,7 @@ public final class Providers {
      * @throws CacheConfigurationException if a provider cannot be loaded or was built for another
      *     SPI version
      */
-    public static Map<String, List<CacheProvider>> schemes() {
+    static Map<String, List<CacheProvider>> schemes() {
         Map<String, List<CacheProvider>> byScheme = new TreeMap<>();
         try {
             for (CacheProvider provider : ServiceLoader.load(CacheProvider.class, classLoader())) {
@@ -140,7 +141,9 @@ public final class Providers {
         } catch (ServiceConfigurationError e) {
             throw new CacheConfigurationException("a cache provider could not be loaded: " + e.getMessage(), e);
         }
-        return byScheme;
+        Map<String, List<CacheProvider>> frozen = new TreeMap<>();
+        byScheme.forEach((scheme, providers) -> frozen.put(scheme, List.copyOf(providers)));
+        return Collections.unmodifiableMap(frozen);
     }
 
     private static ClassLoader classLoader() {

@@ -1,5 +1,6 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
+import dev.cachekit.CorruptEntryException;
 import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.KeyLayout;
 import java.nio.ByteBuffer;

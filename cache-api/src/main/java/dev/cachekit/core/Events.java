@@ -1,5 +1,9 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
+import dev.cachekit.Cache;
+import dev.cachekit.CacheListener;
+import dev.cachekit.Lookup;
+import dev.cachekit.StoreException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;

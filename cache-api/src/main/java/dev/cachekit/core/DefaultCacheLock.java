@@ -1,5 +1,8 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
+import dev.cachekit.Cache;
+import dev.cachekit.CacheLock;
+import dev.cachekit.HeldLock;
 import dev.cachekit.spi.LockLease;
 import dev.cachekit.spi.LockWaiters;
 import dev.cachekit.spi.Locker;

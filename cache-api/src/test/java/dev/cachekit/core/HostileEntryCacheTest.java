@@ -1,8 +1,10 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachekit.Cache;
+import dev.cachekit.CodecException;
 import dev.cachekit.codec.JdkCodec;
 import java.util.HashSet;
 import java.util.Set;
@@ -32,7 +34,7 @@ class HostileEntryCacheTest {
             s2 = t2;
         }
         try (Cache cache =
-                Cache.builder().uri("memory:").codec(JdkCodec.create()).build()) {
+                Caches.builder().uri("memory:").codec(JdkCodec.create()).build()) {
             cache.put("dos\r\nforged", root);
 
             assertThatThrownBy(() -> cache.get("dos\r\nforged", Object.class))

@@ -1,5 +1,8 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
+import dev.cachekit.CacheException;
+import dev.cachekit.CodecException;
+import dev.cachekit.CorruptEntryException;
 import dev.cachekit.codec.Codec;
 import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.Store;

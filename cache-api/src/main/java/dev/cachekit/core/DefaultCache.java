@@ -1,5 +1,14 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
+import dev.cachekit.Cache;
+import dev.cachekit.CacheListener;
+import dev.cachekit.CacheLock;
+import dev.cachekit.HeldLock;
+import dev.cachekit.LoadTimeoutPolicy;
+import dev.cachekit.Loader;
+import dev.cachekit.Lookup;
+import dev.cachekit.StoreErrorPolicy;
+import dev.cachekit.TaggedCache;
 import dev.cachekit.codec.Codec;
 import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.Backend;

@@ -1,9 +1,12 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.cachekit.Cache;
+import dev.cachekit.CacheConfigurationException;
+import dev.cachekit.CacheException;
 import dev.cachekit.spi.UriOptions;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -47,7 +50,7 @@ class HostileConfigurationTest {
                 })
         @DisplayName("is never shown in the error")
         void hidden(String uri) {
-            assertHidden(catchThrowable(() -> Cache.open(uri)));
+            assertHidden(catchThrowable(() -> Caches.open(uri)));
         }
 
         @Test
@@ -83,7 +86,7 @@ class HostileConfigurationTest {
         @DisplayName("in a URI is a configuration error naming the option and the largest accepted value")
         void uri(String uri) {
             String option = uri.substring(uri.indexOf('?') + 1, uri.indexOf('='));
-            Throwable failure = catchThrowable(() -> Cache.open(uri).close());
+            Throwable failure = catchThrowable(() -> Caches.open(uri).close());
 
             assertThat(failure).isInstanceOf(CacheConfigurationException.class).hasMessageContaining(option);
             if (!uri.contains("999999999999")) {
@@ -104,7 +107,7 @@ class HostileConfigurationTest {
         }
 
         private void expect(Consumer<CacheBuilder> setting, String name, String max) {
-            assertThatThrownBy(() -> setting.accept(Cache.builder()))
+            assertThatThrownBy(() -> setting.accept(Caches.builder()))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(name)
                     .hasMessageContaining("at most " + max);
@@ -113,7 +116,7 @@ class HostileConfigurationTest {
         @Test
         @DisplayName("at the largest accepted values, the cache works without overflowing")
         void largest() {
-            try (Cache cache = Cache.builder()
+            try (Cache cache = Caches.builder()
                     .uri("memory:?ttl=365000d&nullTtl=365000d&touchWindow=365000d&lockLease=365d&loadTimeout=365d")
                     .build()) {
                 cache.put("k", "v");

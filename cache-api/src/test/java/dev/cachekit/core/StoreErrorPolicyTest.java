@@ -1,8 +1,13 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachekit.Cache;
+import dev.cachekit.CacheConfigurationException;
+import dev.cachekit.CacheListener;
+import dev.cachekit.StoreErrorPolicy;
+import dev.cachekit.StoreException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -34,7 +39,7 @@ class StoreErrorPolicyTest {
     };
 
     private Cache cache(StoreErrorPolicy policy) {
-        return Cache.builder()
+        return Caches.builder()
                 .store(store)
                 .storeErrorPolicy(policy)
                 .listener(listener)
@@ -45,7 +50,7 @@ class StoreErrorPolicyTest {
     @DisplayName(
             "by default a store that is down fails getOrLoad without calling the loader, and the listener hears it")
     void failByDefault() {
-        try (Cache cache = Cache.builder().store(store).listener(listener).build()) {
+        try (Cache cache = Caches.builder().store(store).listener(listener).build()) {
             store.down();
             AtomicInteger loads = new AtomicInteger();
             assertThatThrownBy(() -> cache.getOrLoad("k", String.class, () -> "v" + loads.incrementAndGet()))
@@ -109,10 +114,10 @@ class StoreErrorPolicyTest {
     @Test
     @DisplayName("the URI option onStoreError takes fail or load, and names itself when given anything else")
     void uriOption() {
-        try (Cache cache = Cache.open("memory://store-error-option?onStoreError=load")) {
+        try (Cache cache = Caches.open("memory://store-error-option?onStoreError=load")) {
             assertThat(cache.getOrLoad("k", String.class, () -> "v")).isEqualTo("v");
         }
-        assertThatThrownBy(() -> Cache.open("memory://store-error-option?onStoreError=maybe"))
+        assertThatThrownBy(() -> Caches.open("memory://store-error-option?onStoreError=maybe"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("onStoreError=maybe")
                 .hasMessageContaining("'fail' or 'load'");

@@ -1,5 +1,6 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
+import dev.cachekit.StoreException;
 import dev.cachekit.memory.MemoryStore;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;

@@ -1,10 +1,14 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
+import dev.cachekit.Cache;
+import dev.cachekit.CacheConfigurationException;
+import dev.cachekit.CacheListener;
+import dev.cachekit.LoadTimeoutPolicy;
+import dev.cachekit.StoreErrorPolicy;
 import dev.cachekit.codec.Codec;
 import dev.cachekit.codec.KryoCodec;
 import dev.cachekit.internal.Durations;
 import dev.cachekit.internal.Printable;
-import dev.cachekit.internal.Providers;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.UriOptions;
@@ -16,7 +20,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 
 /**
- * Assembles a {@link Cache}: from a URI (as {@link Cache#open(String)} does) or from a {@link
+ * Assembles a {@link Cache}: from a URI (as {@link Caches#open(String)} does) or from a {@link
  * Backend} the caller built around its own client, plus codec, prefix and TTLs.
  *
  * <p>A setting made on the builder wins over the same option in the URI, which wins over the
@@ -248,7 +252,7 @@ public final class CacheBuilder {
         if ((uri == null) == (backend == null)) {
             throw new IllegalStateException(
                     uri == null
-                            ? "give the cache a backend: Cache.builder().uri(\"memory:\") or .backend(...)"
+                            ? "give the cache a backend: Caches.builder().uri(\"memory:\") or .backend(...)"
                             : "give the cache either a URI or a backend, not both");
         }
         if (backend != null) {

@@ -1,7 +1,10 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cachekit.Cache;
+import dev.cachekit.CacheLock;
+import dev.cachekit.HeldLock;
 import dev.cachekit.memory.MemorySpace;
 import dev.cachekit.memory.MemoryStore;
 import dev.cachekit.spi.KeyLayout;
@@ -155,7 +158,7 @@ class LockTest {
         @Test
         @DisplayName("try-with-resources releases, and a second caller gets the lock afterwards")
         void tryWithResources() {
-            cache = Cache.open("memory:");
+            cache = Caches.open("memory:");
             long first;
             try (HeldLock held = cache.lock("job").tryAcquire().orElseThrow()) {
                 first = held.fencingToken();
@@ -171,7 +174,7 @@ class LockTest {
         @Test
         @DisplayName("the watchdog keeps a short lease alive past several lease lengths")
         void watchdogRenews() throws Exception {
-            cache = Cache.open("memory:");
+            cache = Caches.open("memory:");
             try (HeldLock held = cache.lock("job")
                     .withLease(Duration.ofMillis(300))
                     .withWatchdog(true)
@@ -186,7 +189,7 @@ class LockTest {
         @Test
         @DisplayName("without a watchdog a short lease runs out and renew then fails")
         void noWatchdogExpires() throws Exception {
-            cache = Cache.open("memory:");
+            cache = Caches.open("memory:");
             HeldLock held = cache.lock("job")
                     .withLease(Duration.ofMillis(100))
                     .tryAcquire()
@@ -200,7 +203,7 @@ class LockTest {
         @DisplayName("fencing tokens keep growing after the counter is deleted between acquisitions")
         void tokensSurviveALostCounter() {
             MemorySpace shared = MemorySpace.createPrivate();
-            cache = Cache.builder()
+            cache = Caches.builder()
                     .backend(dev.cachekit.spi.Backend.of(new MemoryStore(shared)))
                     .build();
             long first = acquireAndRelease("job");
@@ -222,7 +225,7 @@ class LockTest {
                 + " and close() does not throw")
         void watchdogNoticesALostLock() throws Exception {
             MemorySpace shared = MemorySpace.createPrivate();
-            cache = Cache.builder()
+            cache = Caches.builder()
                     .backend(dev.cachekit.spi.Backend.of(new MemoryStore(shared)))
                     .build();
             java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
@@ -251,7 +254,7 @@ class LockTest {
         @Test
         @DisplayName("an explicit renew that finds the lock held by another owner marks the lock lost")
         void renewNoticesAnotherOwner() throws Exception {
-            cache = Cache.open("memory:");
+            cache = Caches.open("memory:");
             java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
             HeldLock held = cache.lock("job")
                     .withLease(Duration.ofMillis(100))
@@ -273,7 +276,7 @@ class LockTest {
         @DisplayName("close() stops the watchdogs and releases the locks still held, and their threads end")
         void closeReleasesHeldLocks() throws Exception {
             MemorySpace shared = MemorySpace.createPrivate();
-            cache = Cache.builder()
+            cache = Caches.builder()
                     .backend(dev.cachekit.spi.Backend.of(new MemoryStore(shared)))
                     .build();
             HeldLock held = cache.lock("job")
@@ -298,7 +301,7 @@ class LockTest {
         @DisplayName("renewals run on a thread of their own, not the touch thread")
         void renewalsHaveTheirOwnThread() throws Exception {
             MemorySpace shared = MemorySpace.createPrivate();
-            cache = Cache.builder()
+            cache = Caches.builder()
                     .backend(dev.cachekit.spi.Backend.of(new MemoryStore(shared)))
                     .build();
             java.util.concurrent.CompletableFuture<String> renewalThread =
@@ -319,7 +322,7 @@ class LockTest {
         @Test
         @DisplayName("lease and timeout are range-checked where they enter; Cache.FOREVER waits without bound")
         void durationsAreRangeChecked() throws Exception {
-            cache = Cache.open("memory:");
+            cache = Caches.open("memory:");
             CacheLock lock = cache.lock("job");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> lock.withLease(Cache.FOREVER))
                     .isInstanceOf(IllegalArgumentException.class)

@@ -1,8 +1,14 @@
-package dev.cachekit;
+package dev.cachekit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachekit.Cache;
+import dev.cachekit.CacheException;
+import dev.cachekit.CacheListener;
+import dev.cachekit.CacheLoadException;
+import dev.cachekit.CacheLoadTimeoutException;
+import dev.cachekit.HeldLock;
 import dev.cachekit.spi.KeyLayout;
 import java.io.IOException;
 import java.time.Duration;
@@ -32,7 +38,7 @@ class GetOrLoadTest {
     }
 
     private Cache open(String uri) {
-        Cache cache = Cache.open(uri);
+        Cache cache = Caches.open(uri);
         caches.add(cache);
         return cache;
     }
@@ -95,7 +101,7 @@ class GetOrLoadTest {
     void interruptedLeaderFailsAlone() throws Exception {
         CountDownLatch leaderWaits = new CountDownLatch(1);
         CountDownLatch followerJoined = new CountDownLatch(1);
-        Cache cache = Cache.builder()
+        Cache cache = Caches.builder()
                 .uri("memory:")
                 .listener(new CacheListener() {
                     @Override
@@ -235,7 +241,7 @@ class GetOrLoadTest {
     void timeoutFails() throws Exception {
         Cache holder = open("memory://timeout-fail");
         Cache waiter =
-                Cache.builder().uri("memory://timeout-fail?loadTimeout=200ms").build();
+                Caches.builder().uri("memory://timeout-fail?loadTimeout=200ms").build();
         caches.add(waiter);
         try (HeldLock ignored = holderLoadLock(holder, "slow")) {
             assertThatThrownBy(() -> waiter.getOrLoad("slow", String.class, () -> "mine"))
@@ -258,7 +264,7 @@ class GetOrLoadTest {
     @Test
     @DisplayName("a loader that calls getOrLoad for its own key fails at once saying so, and caches nothing")
     void selfCallFailsAtOnce() {
-        Cache cache = Cache.builder()
+        Cache cache = Caches.builder()
                 .uri("memory:")
                 .loadTimeout(Duration.ofMinutes(10))
                 .build();
