@@ -71,12 +71,17 @@ class LockTest {
 
         @Test
         @DisplayName("renew extends the lease past its first end")
-        void renewExtends() throws Exception {
-            LockLease lease = locker.tryAcquire("lock", Duration.ofMillis(300)).orElseThrow();
-            Thread.sleep(150);
-            assertThat(locker.renew(lease, Duration.ofSeconds(10))).isTrue();
-            Thread.sleep(300);
+        void renewExtends() {
+            MemoryStore store = new MemoryStore(space);
+            LockLease lease = locker.tryAcquire("lock", Duration.ofSeconds(5)).orElseThrow();
+            assertThat(store.timeToLive("lock"))
+                    .hasValueSatisfying(ttl -> assertThat(ttl).isLessThanOrEqualTo(Duration.ofSeconds(5)));
 
+            assertThat(locker.renew(lease, Duration.ofMinutes(10))).isTrue();
+
+            // Read from the store, not waited for: the lock's key now lives for the renewed lease.
+            assertThat(store.timeToLive("lock"))
+                    .hasValueSatisfying(ttl -> assertThat(ttl).isGreaterThan(Duration.ofMinutes(9)));
             assertThat(locker.tryAcquire("lock", Duration.ofSeconds(10))).isEmpty();
             assertThat(locker.release(lease)).isTrue();
         }
@@ -176,11 +181,12 @@ class LockTest {
         void watchdogRenews() throws Exception {
             cache = Caches.open("memory:");
             try (HeldLock held = cache.lock("job")
-                    .withLease(Duration.ofMillis(300))
+                    .withLease(Duration.ofSeconds(1))
                     .withWatchdog(true)
                     .tryAcquire()
                     .orElseThrow()) {
-                Thread.sleep(1000);
+                // Renewed every third of the lease: only a stall of two thirds of it could lose it.
+                Thread.sleep(2500);
                 assertThat(cache.lock("job").tryAcquire()).isEmpty();
                 assertThat(held.release()).isTrue();
             }
