@@ -24,16 +24,14 @@ final class LockRenewals implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LockRenewals.class);
 
     private final ScheduledThreadPoolExecutor scheduler;
+    private final OwnThreads threads;
     private final Set<LeaseWatchdog> watchdogs = ConcurrentHashMap.newKeySet();
     private final Set<AutoCloseable> held = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     LockRenewals(String description) {
-        this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "cachekit-renewals-" + description);
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.threads = new OwnThreads("cachekit-renewals-" + description);
+        this.scheduler = new ScheduledThreadPoolExecutor(1, threads);
         scheduler.setRemoveOnCancelPolicy(true);
     }
 
@@ -89,8 +87,9 @@ final class LockRenewals implements AutoCloseable {
             closeQuietly(lock);
         }
         scheduler.shutdownNow();
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         try {
-            if (!scheduler.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!scheduler.awaitTermination(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS) || !threads.join(deadline)) {
                 LOG.warn("the lock renewal thread did not end within {}", CLOSE_WAIT);
             }
         } catch (InterruptedException e) {

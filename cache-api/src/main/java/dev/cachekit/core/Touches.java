@@ -35,6 +35,8 @@ final class Touches {
     private final Executor executor;
     /** The executor this instance made, and so shuts down; null when the user supplied one. */
     private final ExecutorService own;
+    /** The threads of {@link #own}, null when the caller supplied the executor. */
+    private final OwnThreads threads;
 
     private final Set<String> touching = ConcurrentHashMap.newKeySet();
     private final AtomicLong dropped = new AtomicLong();
@@ -49,19 +51,16 @@ final class Touches {
         if (executor != null || windowMillis == 0) {
             this.executor = executor;
             this.own = null;
+            this.threads = null;
         } else {
-            String name = "cachekit-touch-" + store.describe();
+            this.threads = new OwnThreads("cachekit-touch-" + store.describe());
             ThreadPoolExecutor pool = new ThreadPoolExecutor(
                     1,
                     1,
                     30,
                     TimeUnit.SECONDS,
                     new ArrayBlockingQueue<>(QUEUE),
-                    runnable -> {
-                        Thread thread = new Thread(runnable, name);
-                        thread.setDaemon(true);
-                        return thread;
-                    },
+                    threads,
                     new ThreadPoolExecutor.AbortPolicy());
             pool.allowCoreThreadTimeOut(true);
             this.executor = pool;
@@ -81,9 +80,13 @@ final class Touches {
         }
     }
 
-    /** Waits until the queued touches have run, up to {@code nanos}; true if they all did. */
+    /**
+     * Waits until the queued touches have run and the cache's own touch thread has ended, up to
+     * {@code nanos}; true if they all did. A caller-supplied executor is not waited for.
+     */
     boolean awaitTermination(long nanos) throws InterruptedException {
-        return own == null || own.awaitTermination(nanos, TimeUnit.NANOSECONDS);
+        long deadline = System.nanoTime() + nanos;
+        return own == null || (own.awaitTermination(nanos, TimeUnit.NANOSECONDS) && threads.join(deadline));
     }
 
     /** Extends the entry read at {@code storeKey} if it is within the window of expiring. */
