@@ -1,6 +1,8 @@
 package dev.cachekit.codec;
 
 import dev.cachekit.CodecException;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Turns values into bytes and back. The codec's {@link #id()} is written into every entry, so an
@@ -46,6 +48,31 @@ public interface Codec {
      *     hold a value of another type
      */
     <T> T decode(byte[] bytes, Class<T> type);
+
+    /**
+     * Decodes a value from part of an array: the cache calls this with the entry as read from the
+     * store, whose header precedes the payload, so the payload need not be copied out. The bytes
+     * outside the range are none of the codec's business and must not be read.
+     *
+     * <p>The default copies the range and calls {@link #decode(byte[], Class)}, so a codec that
+     * implements only that keeps working; a codec that can read in place overrides this. Either
+     * way the array must not be modified.
+     *
+     * @param bytes an array holding bytes written by {@link #encode}
+     * @param offset where they start
+     * @param length how many there are
+     * @param type the expected type
+     * @param <T> the expected type
+     * @return the value
+     * @throws IndexOutOfBoundsException if the range is not within the array
+     * @throws CodecException as {@link #decode(byte[], Class)} does
+     */
+    default <T> T decode(byte[] bytes, int offset, int length, Class<T> type) {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        byte[] range =
+                offset == 0 && length == bytes.length ? bytes : Arrays.copyOfRange(bytes, offset, offset + length);
+        return decode(range, type);
+    }
 
     /**
      * Fails if this codec would refuse to encode values of {@code type}, so a caller can find out

@@ -1,7 +1,6 @@
 package dev.cachekit.codec;
 
 import dev.cachekit.CodecException;
-import java.lang.invoke.MethodType;
 
 /** Checks a decoded value against the type the caller asked for, boxing primitive types. */
 public final class CodecTypes {
@@ -22,11 +21,33 @@ public final class CodecTypes {
         if (value == null) {
             return null;
         }
-        Class<?> boxed = MethodType.methodType(type).wrap().returnType();
+        // Not MethodType.wrap(): that interns a MethodType per call, and this runs on every read.
+        Class<?> boxed = type.isPrimitive() ? boxed(type) : type;
         if (!boxed.isInstance(value)) {
             throw new CodecException("the cached value is a " + value.getClass().getName() + ", not a " + type.getName()
                     + "; read it with the type it was written with");
         }
         return (T) value;
+    }
+
+    private static Class<?> boxed(Class<?> primitive) {
+        if (primitive == int.class) {
+            return Integer.class;
+        } else if (primitive == long.class) {
+            return Long.class;
+        } else if (primitive == boolean.class) {
+            return Boolean.class;
+        } else if (primitive == double.class) {
+            return Double.class;
+        } else if (primitive == float.class) {
+            return Float.class;
+        } else if (primitive == short.class) {
+            return Short.class;
+        } else if (primitive == byte.class) {
+            return Byte.class;
+        } else if (primitive == char.class) {
+            return Character.class;
+        }
+        return Void.class;
     }
 }

@@ -9,23 +9,42 @@ import java.util.Optional;
  * What one decode may still allocate and walk. Lengths are checked when they are declared, before
  * anything of that length is allocated; the collections a value holds are costed as {@code
  * hashCode} and {@code equals} would walk them (a collection shared by many references counts once
- * per reference), so nested shared sets cannot make a reader spin. Not thread-safe: one per decode.
+ * per reference), so nested shared sets cannot make a reader spin. Not thread-safe: one decode at a
+ * time, each starting with {@link #reset}.
  */
 final class DecodeBudget {
 
     private final DecodeLimits limits;
-    private final int entrySize;
-    private final long allocationAllowance;
-    private final long hashWorkAllowance;
+    private int entrySize;
+    private long allocationAllowance;
+    private long hashWorkAllowance;
     private long declared;
     private long hashWork;
-    private final Map<Object, Long> walked = new IdentityHashMap<>();
+    /** Made when the first collection is costed: most values hold none. */
+    private Map<Object, Long> walked;
+
+    DecodeBudget(DecodeLimits limits) {
+        this.limits = limits;
+    }
 
     DecodeBudget(DecodeLimits limits, int entrySize) {
-        this.limits = limits;
+        this(limits);
+        reset(entrySize);
+    }
+
+    /**
+     * Starts the budget of a new decode, as a fresh one would.
+     *
+     * @param entrySize the bytes of the entry about to be decoded
+     */
+    void reset(int entrySize) {
         this.entrySize = entrySize;
         this.allocationAllowance = DecodeLimits.ALLOCATION_FLOOR + (long) limits.allocationRatio() * entrySize;
         this.hashWorkAllowance = DecodeLimits.HASH_WORK_FLOOR + (long) limits.allocationRatio() * entrySize;
+        this.declared = 0;
+        this.hashWork = 0;
+        // Dropped rather than cleared: it may have grown large, and holds the last value's collections.
+        this.walked = null;
     }
 
     DecodeLimits limits() {
@@ -85,6 +104,9 @@ final class DecodeBudget {
     private long cost(Object value) {
         if (!(value instanceof Collection<?> || value instanceof Map<?, ?> || value instanceof Optional<?>)) {
             return 0;
+        }
+        if (walked == null) {
+            walked = new IdentityHashMap<>();
         }
         Long known = walked.get(value);
         if (known != null) {

@@ -97,11 +97,19 @@ public final class JdkCodec implements Codec {
     @Override
     public <T> T decode(byte[] bytes, Class<T> type) {
         Objects.requireNonNull(bytes, "bytes");
+        return decode(bytes, 0, bytes.length, type);
+    }
+
+    /** Reads the range in place, without copying it. */
+    @Override
+    public <T> T decode(byte[] bytes, int offset, int length, Class<T> type) {
+        Objects.requireNonNull(bytes, "bytes");
         Objects.requireNonNull(type, "type");
-        DecodeBudget budget = new DecodeBudget(limits, bytes.length);
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        DecodeBudget budget = new DecodeBudget(limits, length);
         BoundedInputStream in = null;
         try {
-            in = new BoundedInputStream(new ByteArrayInputStream(bytes), budget, bytes.length);
+            in = new BoundedInputStream(new ByteArrayInputStream(bytes, offset, length), budget, length);
             return CodecTypes.cast(in.readObject(), type);
         } catch (NotAllowedException e) {
             throw new CodecException(ClassAllowList.adviceFor(e.className, "jdk"), e);

@@ -1,9 +1,7 @@
 package dev.cachekit.codec;
 
-import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Registration;
-import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultClassResolver;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
@@ -50,13 +48,13 @@ public final class KryoCodec implements Codec {
     private final ClassAllowList allowList;
     private final ClassLoader classLoader;
     private final DecodeLimits limits;
-    private final KryoPool pool;
+    private final KryoPool<KryoGuards.GuardedKryo> pool;
 
     private KryoCodec(Builder builder) {
         this.allowList = builder.allowList();
         this.limits = builder.limits();
         this.classLoader = new AllowListClassLoader(builder.loader(), allowList);
-        this.pool = new KryoPool(this::newKryo);
+        this.pool = new KryoPool<>(this::newKryo);
     }
 
     /**
@@ -90,7 +88,7 @@ public final class KryoCodec implements Codec {
     @Override
     public byte[] encode(Object value) {
         Objects.requireNonNull(value, "value");
-        Kryo kryo = pool.obtain();
+        KryoGuards.GuardedKryo kryo = pool.obtain();
         boolean healthy = false;
         try (Output output = new Output(256, -1)) {
             kryo.writeClassAndObject(output, value);
@@ -111,12 +109,23 @@ public final class KryoCodec implements Codec {
     @Override
     public <T> T decode(byte[] bytes, Class<T> type) {
         Objects.requireNonNull(bytes, "bytes");
+        return decode(bytes, 0, bytes.length, type);
+    }
+
+    /** Reads the range in place: no copy of the bytes, and no input or budget made per call. */
+    @Override
+    public <T> T decode(byte[] bytes, int offset, int length, Class<T> type) {
+        Objects.requireNonNull(bytes, "bytes");
         Objects.requireNonNull(type, "type");
-        Kryo kryo = pool.obtain();
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        KryoGuards.GuardedKryo kryo = pool.obtain();
         boolean healthy = false;
         Object value;
-        try (Input input = new KryoGuards.BoundedInput(bytes, new DecodeBudget(limits, bytes.length))) {
+        try {
+            KryoGuards.BoundedInput input = kryo.input;
+            input.start(bytes, offset, length);
             value = kryo.readClassAndObject(input);
+            input.finish();
             healthy = true;
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError e) {
             throw translate(e, "decoding");
@@ -127,14 +136,15 @@ public final class KryoCodec implements Codec {
     }
 
     /** A Kryo instance that failed half-way may hold state from that graph: it is dropped, not reused. */
-    private void release(Kryo kryo, boolean healthy) {
+    private void release(KryoGuards.GuardedKryo kryo, boolean healthy) {
         if (healthy) {
             pool.free(kryo);
         }
     }
 
-    private Kryo newKryo() {
-        Kryo kryo = new KryoGuards.GuardedKryo(new AllowListClassResolver(allowList, classLoader));
+    private KryoGuards.GuardedKryo newKryo() {
+        KryoGuards.GuardedKryo kryo =
+                new KryoGuards.GuardedKryo(new AllowListClassResolver(allowList, classLoader), limits);
         kryo.setRegistrationRequired(false);
         kryo.setReferences(true);
         kryo.setClassLoader(classLoader);

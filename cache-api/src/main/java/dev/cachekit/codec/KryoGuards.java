@@ -129,13 +129,38 @@ final class KryoGuards {
         return value;
     }
 
-    /** An {@link Input} over one entry's bytes that refuses a declared length the entry cannot hold. */
+    /**
+     * An {@link Input} over one entry's bytes that refuses a declared length the entry cannot hold.
+     * Reused, one decode at a time: {@link #start} gives it the bytes and a fresh budget, {@link
+     * #finish} lets go of them.
+     */
     static final class BoundedInput extends Input {
+        private static final byte[] NO_BYTES = new byte[0];
+        /** The size of Kryo's own char buffer. */
+        private static final int CHARS = 32;
+        /** A char buffer a long string grew past this is dropped, not kept in the pool. */
+        private static final int KEPT_CHARS = 1024;
+
         final DecodeBudget budget;
 
-        BoundedInput(byte[] bytes, DecodeBudget budget) {
-            super(bytes);
-            this.budget = budget;
+        BoundedInput(DecodeLimits limits) {
+            super(NO_BYTES);
+            this.budget = new DecodeBudget(limits);
+        }
+
+        /** Reads {@code length} bytes from {@code offset}, and nothing outside them. */
+        void start(byte[] bytes, int offset, int length) {
+            setBuffer(bytes, offset, length);
+            budget.reset(length);
+        }
+
+        /** Keeps neither the entry's bytes nor what was learned decoding them. */
+        void finish() {
+            setBuffer(NO_BYTES);
+            budget.reset(0);
+            if (chars.length > KEPT_CHARS) {
+                chars = new char[CHARS];
+            }
         }
 
         private void declare(int length, int bytesPerElement, String what) {
@@ -229,8 +254,12 @@ final class KryoGuards {
     /** Costs every decoded collection before the collection holding it may hash it. */
     @SuppressWarnings("rawtypes") // Kryo's own signatures
     static final class GuardedKryo extends Kryo {
-        GuardedKryo(com.esotericsoftware.kryo.ClassResolver resolver) {
+        /** This instance's input, used by whoever holds the instance: no input is made per decode. */
+        final BoundedInput input;
+
+        GuardedKryo(com.esotericsoftware.kryo.ClassResolver resolver, DecodeLimits limits) {
             super(resolver, null);
+            this.input = new BoundedInput(limits);
         }
 
         private static <T> T walked(Input input, T value) {

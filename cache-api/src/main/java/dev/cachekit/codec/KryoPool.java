@@ -9,24 +9,26 @@ import java.util.function.Supplier;
  * no lock, no queue node and no thread-local, so virtual threads neither block nor pin an instance
  * each. A thread starts at a slot chosen by its id, so threads mostly touch different slots. When
  * every slot is empty a new instance is made; when every slot is full a returned one is dropped.
+ *
+ * @param <K> the kind of Kryo instance pooled
  */
-final class KryoPool {
+final class KryoPool<K extends Kryo> {
 
     private static final int SLOTS = 64;
 
-    private final AtomicReferenceArray<Kryo> slots = new AtomicReferenceArray<>(SLOTS);
-    private final Supplier<Kryo> factory;
+    private final AtomicReferenceArray<K> slots = new AtomicReferenceArray<>(SLOTS);
+    private final Supplier<K> factory;
 
-    KryoPool(Supplier<Kryo> factory) {
+    KryoPool(Supplier<K> factory) {
         this.factory = factory;
     }
 
     /** An idle instance, or a new one. */
-    Kryo obtain() {
+    K obtain() {
         int start = start();
         for (int i = 0; i < SLOTS; i++) {
             int slot = (start + i) & (SLOTS - 1);
-            Kryo kryo = slots.get(slot);
+            K kryo = slots.get(slot);
             if (kryo != null && slots.compareAndSet(slot, kryo, null)) {
                 return kryo;
             }
@@ -35,7 +37,7 @@ final class KryoPool {
     }
 
     /** Keeps an instance for the next caller; only one that finished its work cleanly may come back. */
-    void free(Kryo kryo) {
+    void free(K kryo) {
         int start = start();
         for (int i = 0; i < SLOTS; i++) {
             int slot = (start + i) & (SLOTS - 1);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class KryoPoolTest {
 
     private final AtomicInteger made = new AtomicInteger();
-    private final KryoPool pool = new KryoPool(() -> {
+    private final KryoPool<Kryo> pool = new KryoPool<>(() -> {
         made.incrementAndGet();
         return new Kryo();
     });
