@@ -25,6 +25,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -109,29 +110,31 @@ final class DefaultCache implements Cache {
         if (tags.isEmpty()) {
             throw new IllegalArgumentException("a tagged view needs at least one tag");
         }
-        TreeSet<String> sorted = new TreeSet<>();
+        // Each name with the bytes an entry records for it, computed once here rather than per write or read.
+        TreeMap<String, byte[]> sorted = new TreeMap<>();
         for (String tag : tags) {
             Objects.requireNonNull(tag, "tag");
             if (tag.isEmpty()) {
                 throw new IllegalArgumentException("a tag must not be empty");
             }
-            if (KeyLayout.escape(tag).getBytes(StandardCharsets.UTF_8).length > MAX_TAG_NAME_BYTES) {
+            byte[] encoded = Envelope.encodeName(tag);
+            if (encoded.length > MAX_TAG_NAME_BYTES) {
                 throw new IllegalArgumentException("tag " + Printable.quote(tag) + " is longer than "
                         + MAX_TAG_NAME_BYTES + " UTF-8 bytes (once '%', '|' and lone surrogates are escaped)");
             }
             checkKeyLength(layout.tag(tag), "tag " + Printable.quote(tag));
-            sorted.add(tag);
+            sorted.put(tag, encoded);
         }
         if (sorted.size() > MAX_TAGS) {
             throw new IllegalArgumentException("a view takes at most " + MAX_TAGS + " tags, was given " + sorted.size()
                     + "; an entry records every tag's version, and a read fetches them all");
         }
-        List<String> names = List.copyOf(sorted);
+        List<String> names = List.copyOf(sorted.keySet());
         List<String> keys = new ArrayList<>(names.size());
         for (String name : names) {
             keys.add(layout.tag(name));
         }
-        return new View(new Entries.Tags(names, List.copyOf(keys)));
+        return new View(new Entries.Tags(names, List.copyOf(keys), List.copyOf(sorted.values())));
     }
 
     @Override

@@ -21,9 +21,12 @@ import java.util.TreeSet;
  */
 final class Entries {
 
-    /** A view's tags, sorted, with their store keys in the same order. */
-    record Tags(List<String> names, List<String> keys) {
-        static final Tags NONE = new Tags(List.of(), List.of());
+    /**
+     * A view's tags, sorted, with their store keys and the bytes an entry records for their names
+     * ({@link Envelope#encodeName}) in the same order.
+     */
+    record Tags(List<String> names, List<String> keys, List<byte[]> encodedNames) {
+        static final Tags NONE = new Tags(List.of(), List.of(), List.of());
 
         boolean isEmpty() {
             return names.isEmpty();
@@ -57,7 +60,7 @@ final class Entries {
 
     /** A read by {@code get}: reported to the listener with its outcome and duration, or its store error. */
     <T> Lookup<T> get(String key, String storeKey, Tags tags, Class<T> type) {
-        long started = System.nanoTime();
+        long started = events.listening() ? System.nanoTime() : 0;
         Lookup<T> found;
         try {
             found = read(storeKey, tags, type);
@@ -87,9 +90,12 @@ final class Entries {
 
     /** A read that reports nothing ({@code getOrLoad} reports its own). */
     <T> Lookup<T> read(String storeKey, Tags tags, Class<T> type) {
+        // The entry first, then the current versions of the view's tags (none for the untagged view).
         List<byte[]> values;
+        byte[] raw;
         if (tags.isEmpty()) {
-            values = Collections.singletonList(store.get(storeKey));
+            values = List.of();
+            raw = store.get(storeKey);
         } else {
             // Filled by hand: ArrayList.addAll would copy the tag keys into a second array.
             List<String> tagKeys = tags.keys();
@@ -99,20 +105,21 @@ final class Entries {
                 keys[i + 1] = tagKeys.get(i);
             }
             values = store.getAll(Arrays.asList(keys));
+            raw = values.get(0);
         }
-        byte[] raw = values.get(0);
         if (raw == null) {
             return Lookup.miss();
         }
         Envelope envelope = codec.decode(storeKey, raw);
         long now = clock.millis();
-        if (envelope.expiresAtMillis() != 0 && now >= envelope.expiresAtMillis()) {
+        long expires = envelope.expiresAtMillis();
+        if (expires != 0 && now >= expires) {
             return Lookup.miss();
         }
-        if (!tagCheck.current(envelope, tags, values.subList(1, values.size()))) {
+        if (!tagCheck.current(envelope, tags, values)) {
             return Lookup.miss();
         }
-        touches.maybeTouch(storeKey, raw, envelope, now);
+        touches.maybeTouch(storeKey, envelope, now);
         return envelope.isNull() ? Lookup.cachedNull() : Lookup.hit(codec.value(storeKey, envelope, type));
     }
 
@@ -121,7 +128,7 @@ final class Entries {
         long ttlMillis = ttl.equals(Cache.FOREVER) ? Store.NO_EXPIRY : ttl.toMillis();
         byte[] payload = codec.payload(storeKey, value);
         List<byte[]> versions = tags.isEmpty() ? List.of() : tagger.versions(tags.keys());
-        byte[] bytes = codec.entry(storeKey, payload, clock.millis(), ttlMillis, tags.names(), versions);
+        byte[] bytes = codec.entry(storeKey, payload, clock.millis(), ttlMillis, tags, versions);
         store.set(storeKey, bytes, ttlMillis);
     }
 

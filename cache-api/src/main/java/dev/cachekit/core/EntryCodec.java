@@ -36,22 +36,21 @@ final class EntryCodec {
      * @param payload the value's bytes from {@link #payload}, or null for a cached null
      * @param nowMillis the write time
      * @param ttlMillis the TTL, or {@link Store#NO_EXPIRY}
-     * @param tags the tags the entry carries, sorted
+     * @param tags the tags the entry carries
      * @param versions their current versions, in the same order
      */
     byte[] entry(
-            String storeKey, byte[] payload, long nowMillis, long ttlMillis, List<String> tags, List<byte[]> versions) {
-        checkVersions(storeKey, tags, versions);
+            String storeKey, byte[] payload, long nowMillis, long ttlMillis, Entries.Tags tags, List<byte[]> versions) {
+        checkVersions(storeKey, tags.names(), versions);
         long expires = ttlMillis == Store.NO_EXPIRY ? 0 : nowMillis + ttlMillis;
-        byte[] bytes = new Envelope(
-                        payload == null,
-                        codec.id(),
-                        nowMillis,
-                        expires,
-                        tags,
-                        versions,
-                        payload == null ? new byte[0] : payload)
-                .encode();
+        byte[] bytes = Envelope.encode(
+                payload == null,
+                codec.id(),
+                nowMillis,
+                expires,
+                tags.encodedNames(),
+                versions,
+                payload == null ? new byte[0] : payload);
         if (bytes.length > maxValueBytes) {
             throw new IllegalArgumentException("the value for key " + Printable.quote(storeKey) + " is " + bytes.length
                     + " bytes encoded, but " + storeDescription + " accepts at most " + maxValueBytes
@@ -95,7 +94,7 @@ final class EntryCodec {
             return null;
         }
         try {
-            return codec.decode(envelope.payload(), type);
+            return codec.decode(envelope.bytes(), envelope.payloadOffset(), envelope.payloadLength(), type);
         } catch (CodecException e) {
             throw new CodecException("entry " + Printable.quote(storeKey) + ": " + e.getMessage(), e);
         }

@@ -1,11 +1,9 @@
 package dev.cachekit.core;
 
 import dev.cachekit.CorruptEntryException;
-import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.KeyLayout;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -27,51 +25,86 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * Tags are kept sorted by name, so the same set in any order gives the same bytes.
+ *
+ * <p>An instance is a checked view over an entry's bytes: {@link #decode} verifies the checksum and
+ * that every length fits, and keeps offsets, so a read copies neither the payload nor the tags. A
+ * tag is addressed by its offset: {@link #firstTag()}, then {@link #nextTag}. The bytes are the
+ * store's and are never modified.
  */
-record Envelope(
-        boolean isNull,
-        byte codecId,
-        long writtenAtMillis,
-        long expiresAtMillis,
-        List<String> tagNames,
-        List<byte[]> tagVersions,
-        byte[] payload) {
+final class Envelope {
 
     static final byte MAGIC = (byte) 0xCE;
     static final byte FORMAT = 1;
     private static final int FLAG_NULL = 1;
     private static final int HEADER_BYTES = 1 + 1 + 1 + 1 + 8 + 8 + 2;
+    private static final int WRITTEN_AT = 4;
+    private static final int EXPIRES_AT = 12;
 
-    byte[] encode() {
-        List<byte[]> names = new ArrayList<>(tagNames.size());
+    private final byte[] bytes;
+    private final int tagCount;
+    private final int payloadAt;
+    private final int payloadLength;
+
+    private Envelope(byte[] bytes, int tagCount, int payloadAt, int payloadLength) {
+        this.bytes = bytes;
+        this.tagCount = tagCount;
+        this.payloadAt = payloadAt;
+        this.payloadLength = payloadLength;
+    }
+
+    /**
+     * The bytes of an entry.
+     *
+     * @param isNull whether the cached value is null
+     * @param codecId the id of the codec that wrote the payload
+     * @param writtenAtMillis the write time
+     * @param expiresAtMillis the expiry, 0 for never
+     * @param tagNames the tags, sorted, as {@link #encodeName} gives them (at most 65535 bytes
+     *     each)
+     * @param tagVersions their versions, in the same order, at most 255 bytes each
+     * @param payload the codec's bytes (empty for a null)
+     */
+    static byte[] encode(
+            boolean isNull,
+            byte codecId,
+            long writtenAtMillis,
+            long expiresAtMillis,
+            List<byte[]> tagNames,
+            List<byte[]> tagVersions,
+            byte[] payload) {
         int size = HEADER_BYTES + 4 + payload.length + 4;
         for (int i = 0; i < tagNames.size(); i++) {
-            // Escaped as store keys are, so a name with a lone surrogate survives UTF-8 exactly.
-            byte[] name = KeyLayout.escape(tagNames.get(i)).getBytes(StandardCharsets.UTF_8);
-            if (name.length > 0xFFFF) {
-                throw new IllegalArgumentException(
-                        "tag " + Printable.quote(tagNames.get(i))
-                                + " is longer than an entry can hold (65535 bytes once '%', '|' and lone surrogates are escaped)");
-            }
-            names.add(name);
-            size += 2 + name.length + 1 + tagVersions.get(i).length;
+            size += 2 + tagNames.get(i).length + 1 + tagVersions.get(i).length;
         }
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put(MAGIC).put(FORMAT).put((byte) (isNull ? FLAG_NULL : 0)).put(codecId);
         out.putLong(writtenAtMillis).putLong(expiresAtMillis);
-        out.putShort((short) names.size());
-        for (int i = 0; i < names.size(); i++) {
-            out.putShort((short) names.get(i).length).put(names.get(i));
+        out.putShort((short) tagNames.size());
+        for (int i = 0; i < tagNames.size(); i++) {
+            byte[] name = tagNames.get(i);
+            out.putShort((short) name.length).put(name);
             byte[] version = tagVersions.get(i);
             out.put((byte) version.length).put(version);
         }
         out.putInt(payload.length).put(payload);
-        CRC32C crc = new CRC32C();
-        crc.update(out.array(), 0, out.position());
-        out.putInt((int) crc.getValue());
+        out.putInt(checksum(out.array(), out.position()));
         return out.array();
     }
 
+    /**
+     * A tag name as an entry holds it: escaped as store keys are (so a name with a lone surrogate
+     * survives UTF-8 exactly), in UTF-8. An entry holds at most 65535 bytes of a name; the caller
+     * checks.
+     */
+    static byte[] encodeName(String tag) {
+        return KeyLayout.escape(tag).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Checks an entry's bytes (magic, format, checksum, and that every length fits) and keeps them.
+     *
+     * @throws CorruptEntryException naming {@code key} if they are not a whole entry
+     */
     static Envelope decode(String key, byte[] bytes) {
         if (bytes.length < HEADER_BYTES + 8) {
             throw new CorruptEntryException(key, "only " + bytes.length + " bytes, shorter than any cache entry");
@@ -85,44 +118,25 @@ record Envelope(
                     "written in entry format " + bytes[1] + ", this version reads format " + FORMAT
                             + "; upgrade cachekit or use another key prefix");
         }
-        CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, bytes.length - 4);
-        if ((int) crc.getValue() != readInt(bytes, bytes.length - 4)) {
+        int end = bytes.length - 4;
+        if (checksum(bytes, end) != readInt(bytes, end)) {
             throw new CorruptEntryException(
                     key,
                     "checksum mismatch: the " + bytes.length
                             + " bytes are corrupted or truncated; the entry is ignored until rewritten");
         }
-        // Read by index, not through a ByteBuffer: a read allocates only what it returns.
-        int end = bytes.length - 4;
-        boolean isNull = (bytes[2] & FLAG_NULL) != 0;
-        byte codecId = bytes[3];
-        long written = readLong(bytes, 4);
-        long expires = readLong(bytes, 12);
+        // Every length is checked here, so the accessors below can read by offset without checks.
         int count = readUnsignedShort(bytes, 20);
         int at = HEADER_BYTES;
-        List<String> names;
-        List<byte[]> versions;
-        if (count == 0) {
-            names = List.of();
-            versions = List.of();
-        } else {
-            String[] nameArray = new String[count];
-            byte[][] versionArray = new byte[count][];
-            for (int i = 0; i < count; i++) {
-                int nameLength = readUnsignedShort(bytes, require(key, at, 2, end));
-                at += 2;
-                require(key, at, nameLength, end);
-                nameArray[i] = unescape(new String(bytes, at, nameLength, StandardCharsets.UTF_8));
-                at += nameLength;
-                int versionLength = Byte.toUnsignedInt(bytes[require(key, at, 1, end)]);
-                at += 1;
-                require(key, at, versionLength, end);
-                versionArray[i] = Arrays.copyOfRange(bytes, at, at + versionLength);
-                at += versionLength;
-            }
-            names = Arrays.asList(nameArray);
-            versions = Arrays.asList(versionArray);
+        for (int i = 0; i < count; i++) {
+            int nameLength = readUnsignedShort(bytes, require(key, at, 2, end));
+            at += 2;
+            require(key, at, nameLength, end);
+            at += nameLength;
+            int versionLength = Byte.toUnsignedInt(bytes[require(key, at, 1, end)]);
+            at += 1;
+            require(key, at, versionLength, end);
+            at += versionLength;
         }
         int length = readInt(bytes, require(key, at, 4, end));
         at += 4;
@@ -130,8 +144,99 @@ record Envelope(
             throw new CorruptEntryException(
                     key, "payload length " + length + " does not match the " + (end - at) + " bytes present");
         }
-        byte[] payload = Arrays.copyOfRange(bytes, at, end);
-        return new Envelope(isNull, codecId, written, expires, names, versions, payload);
+        return new Envelope(bytes, count, at, length);
+    }
+
+    boolean isNull() {
+        return (bytes[2] & FLAG_NULL) != 0;
+    }
+
+    byte codecId() {
+        return bytes[3];
+    }
+
+    long writtenAtMillis() {
+        return readLong(bytes, WRITTEN_AT);
+    }
+
+    long expiresAtMillis() {
+        return readLong(bytes, EXPIRES_AT);
+    }
+
+    /** The entry's bytes, which hold the payload at {@link #payloadOffset()}. */
+    byte[] bytes() {
+        return bytes;
+    }
+
+    int payloadOffset() {
+        return payloadAt;
+    }
+
+    int payloadLength() {
+        return payloadLength;
+    }
+
+    int tagCount() {
+        return tagCount;
+    }
+
+    /** The offset of the first tag (meaningful only if {@link #tagCount()} is not 0). */
+    int firstTag() {
+        return HEADER_BYTES;
+    }
+
+    /** The offset of the tag after the one at {@code tag}. */
+    int nextTag(int tag) {
+        int version = versionAt(tag);
+        return version + 1 + Byte.toUnsignedInt(bytes[version]);
+    }
+
+    /** Whether the tag at {@code tag} has this name, as {@link #encodeName} gives it. */
+    boolean tagNameIs(int tag, byte[] encodedName) {
+        int length = readUnsignedShort(bytes, tag);
+        return Arrays.equals(bytes, tag + 2, tag + 2 + length, encodedName, 0, encodedName.length);
+    }
+
+    /** The name of the tag at {@code tag}. */
+    String tagName(int tag) {
+        int length = readUnsignedShort(bytes, tag);
+        return unescape(new String(bytes, tag + 2, length, StandardCharsets.UTF_8));
+    }
+
+    /** Whether the tag at {@code tag} records this version; false for null. */
+    boolean tagVersionIs(int tag, byte[] version) {
+        if (version == null) {
+            return false;
+        }
+        int at = versionAt(tag);
+        return Arrays.equals(bytes, at + 1, at + 1 + Byte.toUnsignedInt(bytes[at]), version, 0, version.length);
+    }
+
+    /** The version recorded for the tag at {@code tag}. */
+    byte[] tagVersion(int tag) {
+        int at = versionAt(tag);
+        return Arrays.copyOfRange(bytes, at + 1, at + 1 + Byte.toUnsignedInt(bytes[at]));
+    }
+
+    /** The offset of the version length of the tag at {@code tag}. */
+    private int versionAt(int tag) {
+        return tag + 2 + readUnsignedShort(bytes, tag);
+    }
+
+    /** The same entry with another write time and expiry: its bytes, the checksum recomputed. */
+    byte[] withExpiry(long writtenAt, long expiresAt) {
+        byte[] copy = bytes.clone();
+        writeLong(copy, WRITTEN_AT, writtenAt);
+        writeLong(copy, EXPIRES_AT, expiresAt);
+        int end = copy.length - 4;
+        writeInt(copy, end, checksum(copy, end));
+        return copy;
+    }
+
+    private static int checksum(byte[] bytes, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, length);
+        return (int) crc.getValue();
     }
 
     /** {@code at}, if {@code bytes} more fit before {@code end}; the entry is corrupt otherwise. */
@@ -157,8 +262,16 @@ record Envelope(
         return ((long) readInt(bytes, at) << 32) | (readInt(bytes, at + 4) & 0xFFFFFFFFL);
     }
 
-    Envelope withExpiry(long writtenAt, long expiresAt) {
-        return new Envelope(isNull, codecId, writtenAt, expiresAt, tagNames, tagVersions, payload);
+    private static void writeInt(byte[] bytes, int at, int value) {
+        bytes[at] = (byte) (value >>> 24);
+        bytes[at + 1] = (byte) (value >>> 16);
+        bytes[at + 2] = (byte) (value >>> 8);
+        bytes[at + 3] = (byte) value;
+    }
+
+    private static void writeLong(byte[] bytes, int at, long value) {
+        writeInt(bytes, at, (int) (value >>> 32));
+        writeInt(bytes, at + 4, (int) value);
     }
 
     private static boolean isHex(String text, int from, int to) {

@@ -29,12 +29,12 @@ final class Events {
         this.listener = listener;
     }
 
-    /** Tells the listener, unless there is none; an exception it throws is logged and dropped. */
     /** Whether a listener is set: without one, a read need not time itself nor make its event. */
     boolean listening() {
         return listener != CacheListener.NONE;
     }
 
+    /** Tells the listener, unless there is none; an exception it throws is logged and dropped. */
     void tell(Consumer<CacheListener> event) {
         if (listener == CacheListener.NONE) {
             return;

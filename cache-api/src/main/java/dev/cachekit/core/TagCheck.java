@@ -26,26 +26,39 @@ final class TagCheck {
     /**
      * @param envelope the entry read
      * @param view the reading view's tags
-     * @param viewVersions the current versions of the view's tags, read with the entry (null for a
-     *     tag that has none)
+     * @param read what the read fetched: the entry, then the current versions of the view's tags
+     *     (null for a tag that has none); empty for the untagged view
      * @return {@code true} if every tag the entry records is at its recorded version
      */
-    boolean current(Envelope envelope, Entries.Tags view, List<byte[]> viewVersions) {
-        List<String> recorded = envelope.tagNames();
+    boolean current(Envelope envelope, Entries.Tags view, List<byte[]> read) {
+        int count = envelope.tagCount();
+        if (count == 0) {
+            return true;
+        }
+        if (recordsExactly(envelope, view)) {
+            int tag = envelope.firstTag();
+            for (int i = 0; i < count; i++, tag = envelope.nextTag(tag)) {
+                if (!envelope.tagVersionIs(tag, read.get(1 + i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
         // Made only when the entry records a tag the view did not name.
         List<String> unreadKeys = null;
         List<byte[]> unreadVersions = null;
-        for (int i = 0; i < recorded.size(); i++) {
-            byte[] version = envelope.tagVersions().get(i);
-            int at = Collections.binarySearch(view.names(), recorded.get(i));
+        int tag = envelope.firstTag();
+        for (int i = 0; i < count; i++, tag = envelope.nextTag(tag)) {
+            String name = envelope.tagName(tag);
+            int at = Collections.binarySearch(view.names(), name);
             if (at < 0) {
                 if (unreadKeys == null) {
                     unreadKeys = new ArrayList<>();
                     unreadVersions = new ArrayList<>();
                 }
-                unreadKeys.add(layout.tag(recorded.get(i)));
-                unreadVersions.add(version);
-            } else if (!same(viewVersions.get(at), version)) {
+                unreadKeys.add(layout.tag(name));
+                unreadVersions.add(envelope.tagVersion(tag));
+            } else if (!envelope.tagVersionIs(tag, read.get(1 + at))) {
                 // Decided without the second round trip.
                 return false;
             }
@@ -56,6 +69,24 @@ final class TagCheck {
         List<byte[]> current = store.getAll(unreadKeys);
         for (int i = 0; i < unreadKeys.size(); i++) {
             if (!same(current.get(i), unreadVersions.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the entry records exactly the view's tags, the usual case (written through a view with
+     * the same tags): compared on the entry's bytes, so no name is decoded.
+     */
+    private static boolean recordsExactly(Envelope envelope, Entries.Tags view) {
+        List<byte[]> names = view.encodedNames();
+        if (envelope.tagCount() != names.size()) {
+            return false;
+        }
+        int tag = envelope.firstTag();
+        for (int i = 0; i < names.size(); i++, tag = envelope.nextTag(tag)) {
+            if (!envelope.tagNameIs(tag, names.get(i))) {
                 return false;
             }
         }

@@ -90,7 +90,7 @@ final class Touches {
     }
 
     /** Extends the entry read at {@code storeKey} if it is within the window of expiring. */
-    void maybeTouch(String storeKey, byte[] raw, Envelope envelope, long nowMillis) {
+    void maybeTouch(String storeKey, Envelope envelope, long nowMillis) {
         if (windowMillis == 0 || envelope.expiresAtMillis() == 0 || envelope.isNull()) {
             return;
         }
@@ -101,10 +101,9 @@ final class Touches {
         }
         Runnable touch = () -> {
             try {
-                byte[] extended =
-                        envelope.withExpiry(nowMillis, nowMillis + ttl).encode();
+                byte[] extended = envelope.withExpiry(nowMillis, nowMillis + ttl);
                 // Only if nobody rewrote the entry meanwhile: a touch must never undo a put.
-                store.compareAndSet(storeKey, raw, extended, ttl);
+                store.compareAndSet(storeKey, envelope.bytes(), extended, ttl);
             } catch (RuntimeException e) {
                 LOG.debug("touching {} failed; the entry keeps its old expiry", Printable.quote(storeKey), e);
             } finally {

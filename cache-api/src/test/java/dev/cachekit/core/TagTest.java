@@ -79,6 +79,34 @@ class TagTest {
     }
 
     @Test
+    @DisplayName("a view with as many tags as the entry, but other ones, checks the entry's own tags")
+    void sameCountOtherTags() {
+        cache.tags("a", "b").put("k", "V");
+        TaggedCache other = cache.tags("a", "c");
+
+        cache.tags("c").flush();
+        assertThat(other.get("k", String.class).value()).isEqualTo("V");
+
+        cache.tags("b").flush();
+        assertThat(other.get("k", String.class).isMiss()).isTrue();
+    }
+
+    @Test
+    @DisplayName("a view reading through its own escaped tag names sees their flushes, and only theirs")
+    void escapedNamesExactView() {
+        TaggedCache view = cache.tags("50%|off", "s\uD800");
+        view.put("k", "V");
+
+        assertThat(view.get("k", String.class).value()).isEqualTo("V");
+        cache.tags("50%7Coff").flush();
+        cache.tags("s%uD800").flush();
+        assertThat(view.get("k", String.class).value()).isEqualTo("V");
+
+        cache.tags("50%|off").flush();
+        assertThat(view.get("k", String.class).isMiss()).isTrue();
+    }
+
+    @Test
     @DisplayName("tag names are recorded without loss: a lone surrogate never reads as another name's tag")
     void loneSurrogateTagNames() {
         cache.tags("s\uD800").put("k", "V");
