@@ -123,4 +123,16 @@ public interface BackendFixture {
     default Backend lockerOverStore(Backend opened, Store store) {
         return null;
     }
+
+    /**
+     * Stops and starts the servers behind this fixture, for the outage tests: what the cache does
+     * while its store is down, and that it caches again once the store is back. The default is
+     * empty, and those tests are skipped, saying so. A fixture whose servers are shared with tests
+     * running at the same time must not offer it.
+     *
+     * @return the control of this fixture's servers, or empty if it has none
+     */
+    default Optional<ServerControl> server() {
+        return Optional.empty();
+    }
 }

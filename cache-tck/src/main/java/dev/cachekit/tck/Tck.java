@@ -105,6 +105,18 @@ public abstract class Tck {
         }
     }
 
+    /** The {@link OutageContract} against this kit's fixture. */
+    @Nested
+    public class OutageTests extends OutageContract {
+        /** Binds the contract to the kit's fixture. */
+        public OutageTests() {}
+
+        @Override
+        protected BackendFixture fixture() {
+            return Tck.this.fixture();
+        }
+    }
+
     // A new contract joins here, as every contract does: a @Nested public class extending it whose
     // fixture() returns Tck.this.fixture(), and an entry in TckReport.CONTRACTS.
 
@@ -121,7 +133,8 @@ public abstract class Tck {
     /**
      * Runs the whole kit against {@code fixture} with up to {@code parallelism} tests at once (every
      * test writes under its own key prefix, so with more than one {@link BackendFixture#reset()} is
-     * not called, and the one test that expires every key with a TTL is skipped). Runs in one JVM are serialized: the fixture is bound for the duration of the run.
+     * not called, and the one test that expires every key with a TTL and the outage tests are
+     * skipped). Runs in one JVM are serialized: the fixture is bound for the duration of the run.
      *
      * @param fixture the backend under test
      * @param parallelism how many tests may run at once, at least 1
@@ -156,9 +169,9 @@ public abstract class Tck {
     }
 
     /**
-     * A fixture for tests that run side by side: {@link #reset()} does nothing and {@link
-     * #rawExpireKeysWithTtl()} is refused (its test is skipped, saying why), since both act on every
-     * key; every other method is the wrapped fixture's (a hook added to {@link BackendFixture} is
+     * A fixture for tests that run side by side: {@link #reset()} does nothing, and {@link
+     * #rawExpireKeysWithTtl()} and {@link #server()} are refused (their tests are skipped, saying
+     * why), since they act on every key or every server; every other method is the wrapped fixture's (a hook added to {@link BackendFixture} is
      * delegated here too).
      */
     private record WithoutReset(BackendFixture fixture) implements BackendFixture {
@@ -210,6 +223,17 @@ public abstract class Tck {
         @Override
         public Backend lockerOverStore(Backend opened, Store store) {
             return fixture.lockerOverStore(opened, store);
+        }
+
+        /** Stopping the servers would fail the tests running beside the outage test. */
+        @Override
+        public Optional<ServerControl> server() {
+            if (fixture.server().isPresent()) {
+                throw new UnsupportedOperationException(
+                        "not while tests run side by side (stopping the servers would fail them too); run with"
+                                + " parallelism 1");
+            }
+            return Optional.empty();
         }
     }
 }

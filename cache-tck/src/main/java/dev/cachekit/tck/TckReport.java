@@ -25,7 +25,8 @@ public final class TckReport {
             Tck.TaggerTests.class,
             Tck.LockerTests.class,
             Tck.CacheTests.class,
-            Tck.KeyTests.class);
+            Tck.KeyTests.class,
+            Tck.OutageTests.class);
 
     private final String fixtureName;
     private final Map<String, Contract> contracts = new LinkedHashMap<>();

@@ -37,7 +37,7 @@ final class DefectiveFixture extends MemoryFixture {
 
     @Override
     public Backend open() {
-        Store client = store.apply(new MemoryStore(space, capabilities));
+        Store client = store.apply(server.guard(new MemoryStore(space, capabilities)));
         return Backend.builder(client)
                 .tagger(tagger.apply(client))
                 .locker(locker.apply(client, signal.apply(space.signal())))

@@ -1,5 +1,6 @@
 package dev.cachekit.tck;
 
+import dev.cachekit.StoreException;
 import dev.cachekit.spi.LockLease;
 import dev.cachekit.spi.LockSignal;
 import dev.cachekit.spi.Locker;
@@ -8,6 +9,8 @@ import dev.cachekit.spi.StoreCapabilities;
 import dev.cachekit.spi.StoreLocker;
 import dev.cachekit.spi.StoreTagger;
 import dev.cachekit.spi.Tagger;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.time.Duration;
@@ -198,7 +201,27 @@ final class Defects {
                         "unfenced (load) locks that still keep a counter",
                         UnfencedKeepsACounter::new,
                         "loadsLeaveNothing",
-                        "unfencedLeavesNothing"));
+                        "unfencedLeavesNothing"),
+                // ---- outage defects of the outage contract: what a client does while its server is down ----
+                store(
+                        "a client that lets its own exception out while the server is down",
+                        LeaksClientException::new,
+                        "loadPolicyLoadsEachKeyOnce",
+                        "failPolicyThrowsNamingTheServer",
+                        "cacheCallsThrowStoreException",
+                        "storeCallsThrowStoreException"),
+                store(
+                        "a client that answers misses and drops writes while the server is down",
+                        SwallowsOutage::new,
+                        "loadPolicyLoadsEachKeyOnce",
+                        "failPolicyThrowsNamingTheServer",
+                        "cacheCallsThrowStoreException",
+                        "storeCallsThrowStoreException"),
+                store(
+                        "a client that never reconnects once its server was lost",
+                        NeverReconnects::new,
+                        "loadPolicyCachesAgain",
+                        "failPolicyWorksAgain"));
     }
 
     private static Defect locker(String name, BiFunction<Store, LockSignal, Locker> defect, String... caughtBy) {
@@ -214,6 +237,184 @@ final class Defects {
     }
 
     // ---- stores ---------------------------------------------------------------------------------
+
+    /**
+     * A store that handles its server's errors its own way: {@link #failed} decides what a call that
+     * met a {@link StoreException} does, given the answer that would hide the failure.
+     */
+    abstract static class OutageHandlingStore extends ForwardingStore {
+        OutageHandlingStore(Store delegate) {
+            super(delegate);
+        }
+
+        abstract <T> T failed(StoreException error, T quietAnswer);
+
+        @Override
+        public List<byte[]> getAll(List<String> keys) {
+            try {
+                return delegate.getAll(keys);
+            } catch (StoreException e) {
+                return failed(e, Arrays.asList(new byte[keys.size()][]));
+            }
+        }
+
+        @Override
+        public void set(String key, byte[] value, long ttlMillis) {
+            try {
+                delegate.set(key, value, ttlMillis);
+            } catch (StoreException e) {
+                failed(e, null);
+            }
+        }
+
+        @Override
+        public void setAll(Map<String, byte[]> entries, long ttlMillis) {
+            try {
+                delegate.setAll(entries, ttlMillis);
+            } catch (StoreException e) {
+                failed(e, null);
+            }
+        }
+
+        @Override
+        public boolean setIfAbsent(String key, byte[] value, long ttlMillis) {
+            try {
+                return delegate.setIfAbsent(key, value, ttlMillis);
+            } catch (StoreException e) {
+                return failed(e, true);
+            }
+        }
+
+        @Override
+        public boolean delete(String key) {
+            try {
+                return delegate.delete(key);
+            } catch (StoreException e) {
+                return failed(e, false);
+            }
+        }
+
+        @Override
+        public boolean compareAndDelete(String key, byte[] expected) {
+            try {
+                return delegate.compareAndDelete(key, expected);
+            } catch (StoreException e) {
+                return failed(e, false);
+            }
+        }
+
+        @Override
+        public boolean compareAndSet(String key, byte[] expected, byte[] value, long ttlMillis) {
+            try {
+                return delegate.compareAndSet(key, expected, value, ttlMillis);
+            } catch (StoreException e) {
+                return failed(e, false);
+            }
+        }
+
+        @Override
+        public long increment(String key) {
+            try {
+                return delegate.increment(key);
+            } catch (StoreException e) {
+                return failed(e, 1L);
+            }
+        }
+    }
+
+    /** Throws what its network layer threw, unwrapped. */
+    static final class LeaksClientException extends OutageHandlingStore {
+        LeaksClientException(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        <T> T failed(StoreException error, T quietAnswer) {
+            throw new UncheckedIOException(new ConnectException("Connection refused"));
+        }
+    }
+
+    /** A read that fails is a miss, a write that fails succeeded: the outage is invisible. */
+    static final class SwallowsOutage extends OutageHandlingStore {
+        SwallowsOutage(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        <T> T failed(StoreException error, T quietAnswer) {
+            return quietAnswer;
+        }
+    }
+
+    /** After its first failure the client is closed for good, and says so on every call. */
+    static final class NeverReconnects extends OutageHandlingStore {
+        private volatile StoreException lost;
+
+        NeverReconnects(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
+        <T> T failed(StoreException error, T quietAnswer) {
+            lost = error;
+            throw error;
+        }
+
+        private void checkNotLost() {
+            StoreException first = lost;
+            if (first != null) {
+                throw new StoreException("client gave up after: " + first.getMessage(), first);
+            }
+        }
+
+        @Override
+        public List<byte[]> getAll(List<String> keys) {
+            checkNotLost();
+            return super.getAll(keys);
+        }
+
+        @Override
+        public void set(String key, byte[] value, long ttlMillis) {
+            checkNotLost();
+            super.set(key, value, ttlMillis);
+        }
+
+        @Override
+        public void setAll(Map<String, byte[]> entries, long ttlMillis) {
+            checkNotLost();
+            super.setAll(entries, ttlMillis);
+        }
+
+        @Override
+        public boolean setIfAbsent(String key, byte[] value, long ttlMillis) {
+            checkNotLost();
+            return super.setIfAbsent(key, value, ttlMillis);
+        }
+
+        @Override
+        public boolean delete(String key) {
+            checkNotLost();
+            return super.delete(key);
+        }
+
+        @Override
+        public boolean compareAndDelete(String key, byte[] expected) {
+            checkNotLost();
+            return super.compareAndDelete(key, expected);
+        }
+
+        @Override
+        public boolean compareAndSet(String key, byte[] expected, byte[] value, long ttlMillis) {
+            checkNotLost();
+            return super.compareAndSet(key, expected, value, ttlMillis);
+        }
+
+        @Override
+        public long increment(String key) {
+            checkNotLost();
+            return super.increment(key);
+        }
+    }
 
     static final class MultiGetDropsLastKey extends ForwardingStore {
         MultiGetDropsLastKey(Store delegate) {

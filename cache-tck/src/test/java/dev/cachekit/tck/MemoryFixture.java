@@ -11,12 +11,15 @@ import java.util.Optional;
 
 /**
  * The memory: backend: every client a {@link MemoryStore} over one private space, declaring the
- * memory store's own capabilities or the given ones. {@link DefectiveFixture} builds on it.
+ * memory store's own capabilities or the given ones, behind a {@link SimulatedServer} the outage
+ * tests stop and start. {@link DefectiveFixture} builds on it.
  */
 class MemoryFixture implements BackendFixture {
 
     final MemorySpace space = MemorySpace.createPrivate();
     final StoreCapabilities capabilities;
+    final SimulatedServer server =
+            new SimulatedServer("memory space " + Integer.toHexString(System.identityHashCode(space)));
     private final String name;
 
     MemoryFixture() {
@@ -35,7 +38,7 @@ class MemoryFixture implements BackendFixture {
 
     @Override
     public Backend open() {
-        return Backend.builder(new MemoryStore(space, capabilities))
+        return Backend.builder(server.guard(new MemoryStore(space, capabilities)))
                 .signal(space.signal())
                 .build();
     }
@@ -63,6 +66,11 @@ class MemoryFixture implements BackendFixture {
     @Override
     public void rawExpireKeysWithTtl() {
         space.expireKeysWithTtl();
+    }
+
+    @Override
+    public Optional<ServerControl> server() {
+        return Optional.of(server);
     }
 
     @Override
