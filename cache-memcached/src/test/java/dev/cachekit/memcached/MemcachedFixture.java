@@ -5,6 +5,7 @@ import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreLocker;
 import dev.cachekit.tck.BackendFixture;
+import dev.cachekit.tck.ServerControl;
 import dev.cachekit.tck.ServerProcess;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -72,7 +73,8 @@ final class MemcachedFixture implements BackendFixture {
     private synchronized List<ServerProcess> servers() {
         if (servers == null) {
             servers = start.get();
-            uri = MemcachedServers.uri(servers, "timeout=" + TIMEOUT.toMillis() + "ms");
+            // Reconnecting within a second of a restart keeps the outage tests short.
+            uri = MemcachedServers.uri(servers, "timeout=" + TIMEOUT.toMillis() + "ms&maxReconnectDelay=1s");
         }
         return servers;
     }
@@ -187,6 +189,36 @@ final class MemcachedFixture implements BackendFixture {
             throw new IllegalStateException("flush_all failed on " + servers(), e);
         }
     }
+
+    /** Kills every server of the fixture (both of the pair) and starts them again. */
+    @Override
+    public Optional<ServerControl> server() {
+        return Optional.of(control);
+    }
+
+    private final ServerControl control = new ServerControl() {
+        @Override
+        public List<String> addresses() {
+            return servers().stream().map(ServerProcess::address).toList();
+        }
+
+        @Override
+        public void stop() {
+            servers().forEach(ServerProcess::kill);
+        }
+
+        /** The raw client would reconnect in its own time: a new one is opened on next use instead. */
+        @Override
+        public void start() {
+            synchronized (MemcachedFixture.this) {
+                servers().forEach(ServerProcess::restart);
+                if (raw != null) {
+                    raw.shutdown();
+                    raw = null;
+                }
+            }
+        }
+    };
 
     @Override
     public String toString() {

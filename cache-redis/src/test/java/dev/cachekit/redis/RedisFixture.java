@@ -3,6 +3,7 @@ package dev.cachekit.redis;
 import dev.cachekit.core.Caches;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.tck.BackendFixture;
+import dev.cachekit.tck.ServerControl;
 import dev.cachekit.tck.ServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -118,6 +119,38 @@ final class RedisFixture implements BackendFixture {
     public void reset() {
         RedisServers.flushAll(started().masters);
     }
+
+    /**
+     * Kills the standalone server and starts it again. Not the cluster's: with every master down,
+     * each call of a cluster client gives up only after its five attempts of up to the socket
+     * timeout (10 s here) each, so the outage tests would take most of an hour.
+     */
+    @Override
+    public Optional<ServerControl> server() {
+        return cluster ? Optional.empty() : Optional.of(servers);
+    }
+
+    private final ServerControl servers = new ServerControl() {
+        @Override
+        public List<String> addresses() {
+            return started().masters.stream().map(ServerProcess::address).toList();
+        }
+
+        @Override
+        public void stop() {
+            started().masters.forEach(ServerProcess::kill);
+        }
+
+        /** The raw client's pooled connections died with the server: it is opened again on next use. */
+        @Override
+        public void start() {
+            synchronized (RedisFixture.this) {
+                started().masters.forEach(ServerProcess::restart);
+                raw.close();
+                raw = null;
+            }
+        }
+    };
 
     private synchronized RedisFixture started() {
         if (raw == null) {

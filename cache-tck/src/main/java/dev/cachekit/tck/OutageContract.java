@@ -100,8 +100,18 @@ public abstract class OutageContract extends ContractSupport {
 
     /** A cache over a new client of the fixture with {@code policy}, telling {@code heard}. */
     private Cache cache(StoreErrorPolicy policy, Heard heard) {
-        return track(
-                cacheBuilder(open()).storeErrorPolicy(policy).listener(heard).build());
+        return cache(open(), policy, heard);
+    }
+
+    /** A cache over {@code backend} with {@code policy}, telling {@code heard}. */
+    private Cache cache(Backend backend, StoreErrorPolicy policy, Heard heard) {
+        return track(cacheBuilder(backend)
+                // Callers that joined a load wait for it while the other callers' reads still fail,
+                // each of which may take the backend's whole timeout: longer than the default.
+                .loadTimeout(PATIENCE.multipliedBy(2))
+                .storeErrorPolicy(policy)
+                .listener(heard)
+                .build());
     }
 
     /** Fails unless {@code call} throws a {@link StoreException} that names one of the servers. */
@@ -289,10 +299,7 @@ public abstract class OutageContract extends ContractSupport {
         void failPolicyWorksAgain() {
             Heard heard = new Heard(0);
             Backend backend = open();
-            Cache cache = track(cacheBuilder(backend)
-                    .storeErrorPolicy(StoreErrorPolicy.FAIL)
-                    .listener(heard)
-                    .build());
+            Cache cache = cache(backend, StoreErrorPolicy.FAIL, heard);
             cache.put("warm", "up");
             stopServer();
             assertStoreError("get", () -> cache.get("warm", String.class));
