@@ -53,10 +53,12 @@ import redis.clients.jedis.exceptions.JedisException;
  * fails at once with a {@link StoreException} naming the server.
  *
  * <p><b>During an outage</b> every call of the cache throws a {@link StoreException} naming the
- * server ({@code redis 10.0.0.5:6379 is unreachable: Connection refused; ...}) after at most the
- * connect timeout. {@code getOrLoad} throws it too, from its first read, <em>without</em> calling the
- * loader: an outage of the cache never turns into a stampede on the source; callers that prefer
- * to serve from the source catch the exception and load themselves. Once the server is back, the
+ * server ({@code redis 10.0.0.5:6379 is unreachable: Connection refused; ...}): on a standalone
+ * server after at most the connect timeout; on a cluster with every master down only after Jedis'
+ * five attempts of up to the socket timeout each, as it tries other nodes first. Under the default
+ * {@code onStoreError=fail}, {@code getOrLoad} throws it too, from its first read, <em>without</em>
+ * calling the loader: an outage of the cache never turns into a stampede on the source. Under
+ * {@code onStoreError=load} the loader runs once per key per JVM and its value is returned. Once the server is back, the
  * same cache works again without being rebuilt: the pool reconnects and the lock-release
  * subscriber subscribes again.
  */
