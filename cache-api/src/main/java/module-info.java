@@ -17,6 +17,7 @@
 @SuppressWarnings({"module", "requires-automatic"})
 module dev.cachekit.api {
     requires com.esotericsoftware.kryo;
+    requires com.github.benmanes.caffeine;
     requires org.objenesis;
     requires org.slf4j;
 

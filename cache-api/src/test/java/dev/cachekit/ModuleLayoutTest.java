@@ -46,7 +46,7 @@ class ModuleLayoutTest {
         List<Path> jars = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             String name = Paths.get(entry).getFileName().toString();
-            if (name.matches("(kryo|objenesis|minlog|reflectasm|slf4j-api)-[\\d.]+\\.jar")) {
+            if (name.matches("(kryo|objenesis|minlog|reflectasm|slf4j-api|caffeine)-[\\d.]+\\.jar")) {
                 jars.add(Paths.get(entry));
             }
         }
@@ -166,12 +166,18 @@ class ModuleLayoutTest {
         List<Path> path = new ArrayList<>();
         path.add(classes());
         path.addAll(dependencyJars());
-        assertThat(path).as("module path %s", path).hasSize(6).allMatch(Files::exists);
+        assertThat(path).as("module path %s", path).hasSize(7).allMatch(Files::exists);
         ModuleFinder finder = ModuleFinder.of(path.toArray(Path[]::new));
         Configuration cf = ModuleLayer.boot().configuration().resolveAndBind(finder, ModuleFinder.of(), Set.of(MODULE));
         ModuleLayer layer = ModuleLayer.boot().defineModulesWithOneLoader(cf, ClassLoader.getPlatformClassLoader());
         ClassLoader loader = layer.findLoader(MODULE);
         assertThat(layer.findModule(MODULE).orElseThrow().getDescriptor().isAutomatic())
+                .isFalse();
+        // Caffeine is a named module whose annotation modules are optional: resolved without them.
+        assertThat(layer.findModule("com.github.benmanes.caffeine")
+                        .orElseThrow()
+                        .getDescriptor()
+                        .isAutomatic())
                 .isFalse();
 
         Thread thread = Thread.currentThread();

@@ -11,14 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-process {@link Store} over a {@link ConcurrentHashMap}, with real expiry: an entry past its
- * TTL is never returned, and expired entries are swept as writes go by. The reference store the
- * TCK runs against.
+ * An in-process {@link Store} over a {@link MemorySpace}: bounded Caffeine caches with real expiry.
+ * An entry past its TTL is never returned and is removed within about a second and a half whether or
+ * not anyone writes; entries beyond the space's {@link MemoryBounds} are evicted; locks and fencing
+ * counters never are. The reference store the TCK runs against.
  *
  * <p>Several stores (several "clients") may share one {@link MemorySpace}, as several processes
  * share one Redis. Values are copied in and out. Thread-safe.
@@ -29,11 +29,8 @@ public final class MemoryStore implements Store {
     public static final StoreCapabilities CAPABILITIES =
             new StoreCapabilities(Duration.ofMillis(1), StoreCapabilities.UNLIMITED, StoreCapabilities.UNLIMITED);
 
-    private static final int SWEEP_EVERY_WRITES = 4096;
-
     private final MemorySpace space;
     private final StoreCapabilities capabilities;
-    private final AtomicInteger writes = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
@@ -100,8 +97,7 @@ public final class MemoryStore implements Store {
     public void set(String key, byte[] value, long ttlMillis) {
         checkOpen();
         checkLimits(key, value);
-        entries().put(key, new Item(value.clone(), expiry(ttlMillis)));
-        wrote();
+        space.mapFor(key).put(key, new Item(value.clone(), expiry(ttlMillis)));
     }
 
     @Override
@@ -109,8 +105,7 @@ public final class MemoryStore implements Store {
         checkOpen();
         entries.forEach(this::checkLimits);
         long expiresAt = expiry(ttlMillis);
-        entries.forEach((key, value) -> entries().put(key, new Item(value.clone(), expiresAt)));
-        wrote();
+        entries.forEach((key, value) -> space.mapFor(key).put(key, new Item(value.clone(), expiresAt)));
     }
 
     @Override
@@ -119,21 +114,20 @@ public final class MemoryStore implements Store {
         checkLimits(key, value);
         Item fresh = new Item(value.clone(), expiry(ttlMillis));
         boolean[] written = {false};
-        entries().compute(key, (k, old) -> {
+        space.mapFor(key).compute(key, (k, old) -> {
             if (old != null && !old.expired(System.nanoTime())) {
                 return old;
             }
             written[0] = true;
             return fresh;
         });
-        wrote();
         return written[0];
     }
 
     @Override
     public boolean delete(String key) {
         checkOpen();
-        Item removed = entries().remove(key);
+        Item removed = space.mapFor(key).remove(key);
         return removed != null && !removed.expired(System.nanoTime());
     }
 
@@ -141,7 +135,7 @@ public final class MemoryStore implements Store {
     public boolean compareAndDelete(String key, byte[] expected) {
         checkOpen();
         boolean[] deleted = {false};
-        entries().computeIfPresent(key, (k, old) -> {
+        space.mapFor(key).computeIfPresent(key, (k, old) -> {
             if (old.expired(System.nanoTime())) {
                 return null;
             }
@@ -160,7 +154,7 @@ public final class MemoryStore implements Store {
         checkLimits(key, value);
         Item fresh = new Item(value.clone(), expiry(ttlMillis));
         boolean[] replaced = {false};
-        entries().computeIfPresent(key, (k, old) -> {
+        space.mapFor(key).computeIfPresent(key, (k, old) -> {
             if (old.expired(System.nanoTime())) {
                 return null;
             }
@@ -176,7 +170,7 @@ public final class MemoryStore implements Store {
     @Override
     public long increment(String key) {
         checkOpen();
-        Item next = entries().compute(key, (k, old) -> {
+        Item next = space.mapFor(key).compute(key, (k, old) -> {
             long current = old == null || old.expired(System.nanoTime()) ? 0 : counter(k, old.value);
             return new Item(Long.toString(current + 1).getBytes(StandardCharsets.US_ASCII), Long.MAX_VALUE);
         });
@@ -213,27 +207,18 @@ public final class MemoryStore implements Store {
         closed.set(true);
     }
 
-    private ConcurrentHashMap<String, Item> entries() {
-        return space.entries;
-    }
-
     private Item live(String key) {
-        Item item = entries().get(key);
+        ConcurrentMap<String, Item> map = space.mapFor(key);
+        Item item = map.get(key);
         if (item == null) {
             return null;
         }
         if (item.expired(System.nanoTime())) {
-            entries().remove(key, item);
+            // Caffeine hides an entry once its deadline passed; this covers the nanoseconds between.
+            map.remove(key, item);
             return null;
         }
         return item;
-    }
-
-    private void wrote() {
-        if (writes.incrementAndGet() % SWEEP_EVERY_WRITES == 0) {
-            long now = System.nanoTime();
-            entries().values().removeIf(item -> item.expired(now));
-        }
     }
 
     private long counter(String key, byte[] value) {
@@ -280,6 +265,11 @@ public final class MemoryStore implements Store {
     record Item(byte[] value, long expiresAtNanos) {
         boolean expired(long now) {
             return expiresAtNanos != Long.MAX_VALUE && now - expiresAtNanos >= 0;
+        }
+
+        /** The time left at {@code now}, as Caffeine's expiry asks for it; never for no expiry. */
+        long nanosLeft(long now) {
+            return expiresAtNanos == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, expiresAtNanos - now);
         }
     }
 }

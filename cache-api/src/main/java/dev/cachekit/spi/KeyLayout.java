@@ -103,6 +103,49 @@ public final class KeyLayout {
         return compose('f', name);
     }
 
+    /** What a store key made by a layout holds, read from its kind letter. */
+    public enum Kind {
+        /** An entry ({@link #entry}). */
+        ENTRY,
+        /** A tag's version ({@link #tag}). */
+        TAG,
+        /** A load lock ({@link #loadLock}). */
+        LOAD_LOCK,
+        /** A named lock ({@link #lock}). */
+        LOCK,
+        /** A named lock's fencing counter ({@link #fence}). */
+        FENCE
+    }
+
+    /**
+     * What a store key holds, for stores that keep kinds apart (the in-process store never evicts a
+     * lock or a fencing counter to make room for entries). Reads the letter before the key's first
+     * {@code |}, which ends the escaped prefix and the kind whatever the prefix and the name.
+     *
+     * @param storeKey a store key, made by any layout or not
+     * @return its kind, or {@code null} if no layout makes a key of that shape
+     */
+    public static Kind kindOf(String storeKey) {
+        int bar = storeKey.indexOf('|');
+        if (bar < 1) {
+            return null;
+        }
+        switch (storeKey.charAt(bar - 1)) {
+            case 'e':
+                return Kind.ENTRY;
+            case 't':
+                return Kind.TAG;
+            case 'l':
+                return Kind.LOAD_LOCK;
+            case 'k':
+                return Kind.LOCK;
+            case 'f':
+                return Kind.FENCE;
+            default:
+                return null;
+        }
+    }
+
     /**
      * The longest store key this layout makes for {@code name}, in UTF-8 bytes: what a store's key
      * limit must accept for the name to be usable as a key, tag or lock name.

@@ -126,8 +126,9 @@ class BadInputTest {
     void unknownOption() {
         assertThatThrownBy(() -> Caches.open("memory:?prefx=a:"))
                 .isInstanceOf(CacheConfigurationException.class)
-                .hasMessage("unknown option [prefx] in memory:?prefx=a:; accepted options: [loadTimeout,"
-                        + " lockLease, nullTtl, onLoadTimeout, onStoreError, prefix, touchWindow, ttl]");
+                .hasMessage(
+                        "unknown option [prefx] in memory:?prefx=a:; accepted options: [loadTimeout,"
+                                + " lockLease, maxBytes, maxEntries, nullTtl, onLoadTimeout, onStoreError, prefix, touchWindow, ttl]");
     }
 
     @Test

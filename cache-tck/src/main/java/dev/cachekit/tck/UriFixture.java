@@ -16,7 +16,7 @@ import java.util.UUID;
  * expire or be evicted; locks and entries the kit writes carry TTLs where the test allows).
  *
  * <p>{@code memory:} alone opens a private space per client, which two clients could not share, so
- * it becomes a JVM-wide named space for the run.
+ * it becomes a JVM-wide named space for the run, with the URI's options.
  */
 final class UriFixture implements BackendFixture, AutoCloseable {
 
@@ -27,7 +27,9 @@ final class UriFixture implements BackendFixture, AutoCloseable {
         Backend probe = Caches.backend(uri);
         if (probe.store() instanceof MemoryStore memory && memory.space().name().isEmpty()) {
             probe.close();
-            uri = "memory://tck-" + UUID.randomUUID();
+            // Keep the options (bounds, prefix): only the space becomes a shared one.
+            int query = uri.indexOf('?');
+            uri = "memory://tck-" + UUID.randomUUID() + (query < 0 ? "" : uri.substring(query));
             probe = Caches.backend(uri);
         }
         this.uri = uri;

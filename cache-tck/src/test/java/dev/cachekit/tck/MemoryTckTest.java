@@ -1,6 +1,9 @@
 package dev.cachekit.tck;
 
-/** The whole kit against the memory backend: the reference every other backend is held to. */
+/**
+ * The whole kit against the memory backend on its default bounds (10,000 entries, 64 MiB): the
+ * reference every other backend is held to.
+ */
 class MemoryTckTest extends Tck {
 
     private static final BackendFixture FIXTURE = new MemoryFixture();

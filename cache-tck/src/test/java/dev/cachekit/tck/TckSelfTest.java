@@ -153,7 +153,7 @@ class TckSelfTest {
     @Test
     @DisplayName("Tck.run reports the memory backend as conforming, with only capability skips")
     void programmaticRun() {
-        TckReport report = Tck.run(new MemoryFixture(), 4);
+        TckReport report = Tck.run(new MemoryFixture(MemoryFixture.ROOM_FOR_PARALLEL_RUNS), 4);
         assertThat(report.failures()).isEmpty();
         assertThat(report.conforms()).isTrue();
         assertThat(report.passed()).isGreaterThan(80);
