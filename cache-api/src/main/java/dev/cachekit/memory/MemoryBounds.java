@@ -26,14 +26,17 @@ public record MemoryBounds(long maxEntries, long maxBytes) {
     public static final MemoryBounds DEFAULT = new MemoryBounds(DEFAULT_MAX_ENTRIES, DEFAULT_MAX_BYTES);
 
     /**
-     * What an entry costs beyond its key and value: the cache's node, the stored item and the
-     * headers of the key and value objects, measured on a 64-bit JVM with compressed pointers.
+     * What an entry costs beyond its key and value: the cache's node and map entry, the stored item
+     * and the headers of the key and value objects. Measured at about 190 bytes per entry on Java 17
+     * (64-bit, compressed pointers, 200,000 entries), beyond one byte per key character and the value.
      */
-    public static final int ENTRY_OVERHEAD_BYTES = 160;
+    public static final int ENTRY_OVERHEAD_BYTES = 192;
 
     /**
      * Checks the bounds.
      *
+     * @param maxEntries the most entries kept, at least 1
+     * @param maxBytes the most bytes kept, at least 1
      * @throws IllegalArgumentException if a bound is below 1, or {@code maxBytes / maxEntries} is above
      *     2 GiB
      */

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -207,18 +206,12 @@ public final class MemoryStore implements Store {
         closed.set(true);
     }
 
+    /**
+     * The item at {@code key}, if it has not expired: Caffeine hides an item from the moment its
+     * deadline passes (its deadline is the item's own, on the same clock), removed or not.
+     */
     private Item live(String key) {
-        ConcurrentMap<String, Item> map = space.mapFor(key);
-        Item item = map.get(key);
-        if (item == null) {
-            return null;
-        }
-        if (item.expired(System.nanoTime())) {
-            // Caffeine hides an entry once its deadline passed; this covers the nanoseconds between.
-            map.remove(key, item);
-            return null;
-        }
-        return item;
+        return space.mapFor(key).get(key);
     }
 
     private long counter(String key, byte[] value) {

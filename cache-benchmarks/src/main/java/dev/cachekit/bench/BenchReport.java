@@ -92,6 +92,7 @@ public final class BenchReport {
                 stampedeRounds());
         locks();
         reads();
+        memoryReads();
         hazelcastRawReads();
         stampedes();
     }
@@ -134,8 +135,8 @@ public final class BenchReport {
         out.println("The raw get reads one value as large as the cache's entry; the raw multi-get reads four keys,"
                 + " what a read under three tags amounts to (the entry and the tags' versions). Hazelcast is a"
                 + " member embedded in the benchmark's JVM. On `memory` (the in-process store, no network) the raw"
-                + " side is a concurrent map that copies the bytes it returns, as the store does, so the gap"
-                + " is cachekit's own CPU per read.");
+                + " side is a Caffeine cache that copies the bytes it returns, as the store does, so the gap"
+                + " is cachekit's own CPU per read (broken down in the next table).");
         out.println();
         out.println("| store | raw get | raw multi-get of 4 | cachekit get | cachekit get, 3 tags"
                 + " | get / raw get | tagged / raw multi-get | tagged / raw get |");
@@ -171,6 +172,33 @@ public final class BenchReport {
             out.printf(
                     "| %s | %s | %s | %s | %s | %s |%n",
                     store, bytes(rawGet), bytes(rawMulti), bytes(get), bytes(tagged), ratio(tagged, rawMulti));
+        }
+        out.println();
+    }
+
+    private void memoryReads() throws RunnerException {
+        Collection<RunResult> results = run(jmh(MemoryReadBenchmark.class).addProfiler(GCProfiler.class));
+        out.println("### In-process store: what cachekit adds to a Caffeine read (nanoseconds per read, 1 thread)");
+        out.println();
+        out.println("`memory:` keeps its data in Caffeine; the raw side is a Caffeine cache bounded like the store"
+                + " (10,000 entries) holding a value as large as the cache's entry. Each step adds one layer.");
+        out.println();
+        out.println("| read | ns per read | bytes per read | / Caffeine `getIfPresent` |");
+        out.println("|---|---|---|---|");
+        Result floor = score(results, "caffeineGetIfPresent", null, null);
+        for (String[] step : new String[][] {
+            {"caffeineGetIfPresent", "Caffeine `getIfPresent`, no copy"},
+            {"caffeineGetIfPresentCopy", "Caffeine `getIfPresent` + copy (what a store must return)"},
+            {"caffeineLikeTheStoreGetIfPresentCopy", "the same on Caffeine configured as the store (weigher, expiry)"},
+            {"storeGet", "`memory:` store `get`"},
+            {"cachekitGet", "cachekit `get`"},
+            {"caffeineGetIfPresent4Copy", "4 Caffeine `getIfPresent` + copy (entry and 3 tags)"},
+            {"cachekitTaggedGet", "cachekit `get`, 3 tags"}
+        }) {
+            Result result = score(results, step[0], null, null);
+            out.printf(
+                    "| %s | %s | %s | %s |%n",
+                    step[1], format(result), bytes(secondary(results, step[0], null, null)), ratio(result, floor));
         }
         out.println();
     }

@@ -1,5 +1,6 @@
 package dev.cachekit.bench;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.core.Hazelcast;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import net.spy.memcached.AddrUtil;
 import net.spy.memcached.ConnectionFactoryBuilder;
@@ -244,12 +244,14 @@ abstract class BenchTarget implements AutoCloseable {
     }
 
     /**
-     * The in-process store. Its raw side is a concurrent map that copies the bytes it returns, the
-     * work the store itself does per key, so the difference is cachekit's own CPU.
+     * The in-process store. Its raw side is a Caffeine cache with the store's default entry bound
+     * that copies the bytes it returns, the work the store itself does per key, so the difference is
+     * cachekit's own CPU.
      */
     private static final class Memory extends BenchTarget {
         private final String space = "bench-" + System.nanoTime();
-        private final Map<String, byte[]> raw = new ConcurrentHashMap<>();
+        private final com.github.benmanes.caffeine.cache.Cache<String, byte[]> raw =
+                Caffeine.newBuilder().maximumSize(10_000).build();
 
         @Override
         Cache openCache(CacheListener listener) {
@@ -258,7 +260,7 @@ abstract class BenchTarget implements AutoCloseable {
 
         @Override
         byte[] rawGet(String key) {
-            byte[] value = raw.get(key);
+            byte[] value = raw.getIfPresent(key);
             return value == null ? null : value.clone();
         }
 
