@@ -27,7 +27,7 @@ import java.util.concurrent.Executors;
  * fencing counters ({@link KeyLayout.Kind#LOAD_LOCK}, {@link KeyLayout.Kind#LOCK}, {@link
  * KeyLayout.Kind#FENCE}) live apart and are never evicted to make room: a held lock stays held until
  * it is released or its lease ends, and fencing tokens never go back. Either cache drops an entry
- * whose TTL ran out within about a second and a half, by a scheduler thread, whether or not anyone
+ * whose TTL ran out within a couple of seconds, by a scheduler thread, whether or not anyone
  * writes; a read never returns an expired entry, however recent the expiry.
  *
  * <p>An evicted tag version is safe: tag versions are random, so the version a later write creates is

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An in-process {@link Store} over a {@link MemorySpace}: bounded Caffeine caches with real expiry.
- * An entry past its TTL is never returned and is removed within about a second and a half whether or
+ * An entry past its TTL is never returned and is removed within a couple of seconds whether or
  * not anyone writes; entries beyond the space's {@link MemoryBounds} are evicted; locks and fencing
  * counters never are. The reference store the TCK runs against.
  *

@@ -77,4 +77,22 @@ class KeyLayoutTest {
         assertThat(KeyLayout.of("cachekit:").entry("user:42")).isEqualTo("cachekit:e|user:42");
         assertThat(KeyLayout.of("cachekit:").tag("users")).isEqualTo("cachekit:t|users");
     }
+
+    @Test
+    @DisplayName("kindOf reads back the kind of every key a layout makes, whatever the prefix and name")
+    void kindOf() {
+        for (String prefix : List.of("", "cachekit:", "p:e|", "%7C|k", "t|l|")) {
+            KeyLayout layout = KeyLayout.of(prefix);
+            for (String name : List.of("x", "e|x", "k|f|", "%", "")) {
+                assertThat(KeyLayout.kindOf(layout.entry(name))).isEqualTo(KeyLayout.Kind.ENTRY);
+                assertThat(KeyLayout.kindOf(layout.tag(name))).isEqualTo(KeyLayout.Kind.TAG);
+                assertThat(KeyLayout.kindOf(layout.loadLock(name))).isEqualTo(KeyLayout.Kind.LOAD_LOCK);
+                assertThat(KeyLayout.kindOf(layout.lock(name))).isEqualTo(KeyLayout.Kind.LOCK);
+                assertThat(KeyLayout.kindOf(layout.fence(name))).isEqualTo(KeyLayout.Kind.FENCE);
+            }
+        }
+        assertThat(KeyLayout.kindOf("plain")).isNull();
+        assertThat(KeyLayout.kindOf("|x")).isNull();
+        assertThat(KeyLayout.kindOf("ax|k")).isNull();
+    }
 }
