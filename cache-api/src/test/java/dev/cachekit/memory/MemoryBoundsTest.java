@@ -18,6 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -194,6 +199,55 @@ class MemoryBoundsTest {
                     assertThat(lock.release()).isTrue();
                 }
             }
+        }
+
+        @Test
+        @DisplayName("8 threads on 2 caches count exactly under one lock while a writer floods the bounds")
+        void lockExcludesUnderEvictionPressure() throws Exception {
+            MemorySpace space = MemorySpace.createPrivate(MemoryBounds.DEFAULT.withMaxEntries(200));
+            int threads = 8;
+            int rounds = 200;
+            int[] counter = {0};
+            AtomicBoolean flooding = new AtomicBoolean(true);
+            ExecutorService pool = Executors.newFixedThreadPool(threads + 1);
+            try (Cache one = cacheOn(space);
+                    Cache two = cacheOn(space)) {
+                Future<Integer> flood = pool.submit(() -> {
+                    int written = 0;
+                    while (flooding.get()) {
+                        one.put("flood" + written++, "x".repeat(64));
+                    }
+                    return written;
+                });
+                List<Future<?>> workers = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    Cache cache = t % 2 == 0 ? one : two;
+                    workers.add(pool.submit(() -> {
+                        for (int i = 0; i < rounds; i++) {
+                            try (HeldLock lock = cache.lock("counter")
+                                    .tryAcquire(Duration.ofSeconds(30))
+                                    .orElseThrow()) {
+                                int read = counter[0];
+                                Thread.yield();
+                                counter[0] = read + 1;
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> worker : workers) {
+                    worker.get(120, TimeUnit.SECONDS);
+                }
+                flooding.set(false);
+                assertThat(flood.get(30, TimeUnit.SECONDS))
+                        .as("entries written meanwhile")
+                        .isGreaterThan(200);
+            } finally {
+                pool.shutdownNow();
+            }
+            space.cleanUp();
+            assertThat(counter[0]).isEqualTo(threads * rounds);
+            assertThat(space.boundedSize()).isLessThanOrEqualTo(200);
         }
 
         @Test
