@@ -138,7 +138,7 @@ class MemoryBoundsTest {
             MemorySpace space = MemorySpace.createPrivate();
             Store store = new MemoryStore(space);
             for (int i = 0; i < 1_000; i++) {
-                store.set("short" + i, new byte[64], 200);
+                store.set("short" + i, new byte[64], 3_000);
             }
             store.set("kept", new byte[64], Store.NO_EXPIRY);
             assertThat(space.size()).isEqualTo(1_001);
@@ -155,7 +155,7 @@ class MemoryBoundsTest {
             MemorySpace space = MemorySpace.createPrivate();
             try (Cache cache = cacheOn(space)) {
                 HeldLock held = cache.lock("job")
-                        .withLease(Duration.ofMillis(300))
+                        .withLease(Duration.ofSeconds(2))
                         .withWatchdog(false)
                         .tryAcquire()
                         .orElseThrow();
