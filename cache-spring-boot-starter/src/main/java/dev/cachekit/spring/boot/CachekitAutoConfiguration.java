@@ -63,13 +63,11 @@ public class CachekitAutoConfiguration implements BeanClassLoaderAware {
         if (properties.getNullTtl() != null) {
             builder.nullTtl(properties.getNullTtl());
         }
-        if (!properties.getCodec().getAllowPackages().isEmpty()) {
-            KryoCodec.Builder codec = KryoCodec.builder().classLoader(classLoader);
-            for (String allowed : properties.getCodec().getAllowPackages()) {
-                codec.allowPackage(allowed.endsWith(".") ? allowed : allowed + ".");
-            }
-            builder.codec(codec.build());
+        KryoCodec.Builder codec = KryoCodec.builder().classLoader(classLoader);
+        for (String allowed : properties.getCodec().getAllowPackages()) {
+            codec.allowPackage(allowed.endsWith(".") ? allowed : allowed + ".");
         }
+        builder.codec(new AllowListAdvice(codec.build()));
         return builder.build();
     }
 }

@@ -109,8 +109,9 @@ public class CachekitProperties {
     public static class Codec {
 
         /**
-         * Packages whose classes the Kryo codec may read and write, besides its defaults
-         * ({@code com.shop.model}); classes outside the list are refused, never instantiated.
+         * Packages whose classes the Kryo codec may read and write ({@code com.shop.model}), besides
+         * its defaults (strings, numbers, {@code java.time}, the common collections); classes
+         * outside the list are refused, never instantiated, with a message naming this property.
          */
         private List<String> allowPackages = new ArrayList<>();
 
