@@ -43,6 +43,14 @@ public class CachekitProperties {
     /** Whether a cache name not listed under {@code caches} gets a cache on first use. */
     private boolean createOnDemand = true;
 
+    /**
+     * Whether the application refuses to start when the store cannot be reached (default {@code
+     * false}: it starts, cache calls fail as on a store that is down, {@code getOrLoad} follows the
+     * URI's {@code onStoreError}, the health indicator is DOWN, and the cache connects once the
+     * store answers).
+     */
+    private boolean requireStoreAtStartup;
+
     /** The codec. */
     private final Codec codec = new Codec();
 
@@ -95,6 +103,14 @@ public class CachekitProperties {
 
     public void setCreateOnDemand(boolean createOnDemand) {
         this.createOnDemand = createOnDemand;
+    }
+
+    public boolean isRequireStoreAtStartup() {
+        return requireStoreAtStartup;
+    }
+
+    public void setRequireStoreAtStartup(boolean requireStoreAtStartup) {
+        this.requireStoreAtStartup = requireStoreAtStartup;
     }
 
     public Codec getCodec() {
