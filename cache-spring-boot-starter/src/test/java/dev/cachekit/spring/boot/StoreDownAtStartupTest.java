@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.cachekit.Cache;
+import dev.cachekit.CacheLock;
+import dev.cachekit.HeldLock;
 import dev.cachekit.StoreException;
 import dev.cachekit.TaggedCache;
 import dev.cachekit.spring.CachekitSpringCache;
 import dev.cachekit.tck.ServerProcess;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -60,6 +63,9 @@ class StoreDownAtStartupTest {
                 TaggedCache view = cache.tags("early");
                 CachekitSpringCache spring = (CachekitSpringCache)
                         context.getBean(CacheManager.class).getCache("books");
+                CacheLock lock = cache.lock("job").withLease(Duration.ofSeconds(10));
+                assertThatThrownBy(lock::tryAcquire).isInstanceOf(StoreException.class);
+                assertThatThrownBy(() -> view.put("k", "v")).isInstanceOf(StoreException.class);
 
                 redis.restart();
                 awaitUp(health);
@@ -72,6 +78,12 @@ class StoreDownAtStartupTest {
                 view.put("k", "v");
                 assertThat(cache.tags("early").get("k", String.class).value()).isEqualTo("v");
                 assertThat(cache.describe()).doesNotContain("not reached");
+                Optional<HeldLock> held = lock.tryAcquire();
+                assertThat(held).isPresent();
+                assertThat(cache.lock("job").tryAcquire())
+                        .as("the lock taken through the early handle is held in Redis")
+                        .isEmpty();
+                assertThat(held.get().release()).isTrue();
             } finally {
                 context.close();
             }
