@@ -2,39 +2,27 @@ package dev.cachekit.example;
 
 import dev.cachekit.CacheException;
 import dev.cachekit.spi.UriOptions;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
  * Runs the stampede scenario from the command line. {@code --help} lists the options.
  *
  * <p>The default backend is an embedded Hazelcast member: no server to install. Two copies started
- * at once join one cluster, and only one of them loads user 1 from the database.
+ * at once join one cluster and share every round: one load per round across both (see {@link
+ * Scenario} for how they agree on the flush).
  */
 public final class StampedeExample {
 
     /** The backend used when {@code --uri} is not given. */
     public static final String DEFAULT_URI = "hazelcast://embedded";
 
-    private static final String USAGE = String.join(
-            System.lineSeparator(),
-            "Usage: stampede-example [--uri URI] [--workers N] [--load-time DURATION] [--verbose]",
-            "",
-            "Runs the cache-stampede scenario: N workers ask at once for user 1, tagged",
-            "'users' and 'user:1'. One takes the key's lock and loads it from a slow database;",
-            "the others wait for its value. Then the tag user:1 is flushed and they ask again.",
-            "",
-            "Options:",
-            "  --uri URI             the cache backend (default " + DEFAULT_URI + ", a member in",
-            "                        this JVM; two copies started at once form one cluster).",
-            "                        Others: memory:, redis://127.0.0.1:6379,",
-            "                        memcached://127.0.0.1:11211, hazelcast://host:5701",
-            "  --workers N           how many workers ask at once (default 10, 1 to 1000)",
-            "  --load-time DURATION  how long the database takes per load (default 1s;",
-            "                        e.g. 250ms, 2s)",
-            "  --verbose             print every step of every worker (default: the steps that",
-            "                        tell the story)",
-            "  --help                print this help and exit");
+    /** How long the process that owns the flush lets other processes finish round 1. */
+    static final Duration SETTLE = Duration.ofSeconds(2);
 
     /** spymemcached's choice of logger: JVM-wide, so the application makes it, not the provider. */
     private static final String SPYMEMCACHED_LOGGER = "net.spy.log.LoggerImpl";
@@ -60,14 +48,16 @@ public final class StampedeExample {
         int workers = 10;
         Duration loadTime = Duration.ofSeconds(1);
         boolean verbose = false;
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h")) {
+                out.print(usage());
+                return 0;
+            }
+        }
         try {
             for (int i = 0; i < args.length; i++) {
                 String arg = args[i];
                 switch (arg) {
-                    case "--help", "-h" -> {
-                        out.println(USAGE);
-                        return 0;
-                    }
                     case "--uri" -> uri = value(args, ++i, arg);
                     case "--workers" -> workers = workers(value(args, ++i, arg));
                     case "--load-time" -> loadTime = loadTime(value(args, ++i, arg));
@@ -84,7 +74,10 @@ public final class StampedeExample {
                 "cachekit stampede example: %d workers, database load %d ms, backend %s%n%n",
                 workers, loadTime.toMillis(), uri);
         try {
-            Scenario.Result result = new Scenario(uri, workers, loadTime, out, verbose).run();
+            // memory: is one process's own store: no other process can share its rounds.
+            Duration settle = uri.startsWith("memory:") ? Duration.ZERO : SETTLE;
+            Scenario.Result result =
+                    new Scenario(uri, workers, loadTime, Scenario.thisProcess(), settle, out, verbose).run();
             Scenario.Round first = result.rounds().get(0);
             Scenario.Round second = result.rounds().get(1);
             out.println();
@@ -92,7 +85,8 @@ public final class StampedeExample {
                     "In all: %s (round 1: %d, after the flush: %d). Backend %s.%n",
                     Scenario.Round.loads(
                             first.outcomes().size() + second.outcomes().size(),
-                            first.databaseLoads() + second.databaseLoads()),
+                            first.databaseLoads() + second.databaseLoads(),
+                            null),
                     first.databaseLoads(),
                     second.databaseLoads(),
                     result.backend());
@@ -104,6 +98,21 @@ public final class StampedeExample {
             Thread.currentThread().interrupt();
             err.println("stampede-example: interrupted");
             return 1;
+        }
+    }
+
+    /**
+     * The usage text, from the resource that {@code scripts/example --help} prints without building
+     * anything.
+     */
+    static String usage() {
+        try (InputStream in = StampedeExample.class.getResourceAsStream("usage.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("usage.txt is missing from the example's jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

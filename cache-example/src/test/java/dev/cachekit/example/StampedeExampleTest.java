@@ -22,8 +22,15 @@ class StampedeExampleTest {
     @Test
     @DisplayName("on the embedded default: one load per round, every worker gets user 1, the flush forces one new load")
     void scenarioOnEmbeddedDefault() throws Exception {
-        Scenario.Result result =
-                new Scenario(StampedeExample.DEFAULT_URI, 10, Duration.ofMillis(300), print(out), false).run();
+        Scenario.Result result = new Scenario(
+                        StampedeExample.DEFAULT_URI,
+                        10,
+                        Duration.ofMillis(300),
+                        "process test",
+                        Duration.ZERO,
+                        print(out),
+                        false)
+                .run();
 
         assertThat(result.rounds()).hasSize(2);
         Scenario.Round first = result.rounds().get(0);
@@ -55,6 +62,10 @@ class StampedeExampleTest {
                 .contains("loaded user:1 from the database in ")
                 .containsPattern("3 workers got user:1 without loading it: from worker \\d+'s load")
                 .contains("Summary: 4 callers, 1 database load; without the lock: up to 4. 4 of 4 workers got user 1")
+                .contains("Round 1: user:1 was loaded by " + Scenario.thisProcess() + " (this process)")
+                .contains("Round 2: user:1 was loaded by " + Scenario.thisProcess() + " (this process)")
+                .contains("Flushing tag user:1")
+                .doesNotContain("Waiting for")
                 .contains("In all: 8 callers, 2 database loads; without the lock: up to 8 (round 1: 1, after the"
                         + " flush: 1). Backend memory:.")
                 .doesNotContain("asks for user:1", "cache miss for user:1");
@@ -83,10 +94,14 @@ class StampedeExampleTest {
     @Test
     @DisplayName("the summary says where the value came from when this process loaded nothing")
     void loadedElsewhere() {
-        assertThat(Scenario.Round.loads(10, 0))
+        assertThat(Scenario.Round.loads(10, 0, "process 4242"))
+                .isEqualTo("10 callers, 0 database loads in this process: the value came from process 4242's"
+                        + " load; without the lock: up to 10");
+        assertThat(Scenario.Round.loads(10, 0, null))
                 .isEqualTo("10 callers, 0 database loads in this process: the value came from another"
                         + " process's load; without the lock: up to 10");
-        assertThat(Scenario.Round.loads(10, 1)).isEqualTo("10 callers, 1 database load; without the lock: up to 10");
+        assertThat(Scenario.Round.loads(10, 1, "process 4242"))
+                .isEqualTo("10 callers, 1 database load; without the lock: up to 10");
     }
 
     @Test
@@ -95,7 +110,14 @@ class StampedeExampleTest {
         assertThat(StampedeExample.run(new String[] {"--help"}, print(out), print(err)))
                 .isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .contains("--uri URI", "--workers N", "--load-time DURATION", "--help");
+                .contains("--uri URI", "--workers N", "--load-time DURATION", "--help")
+                .contains("default " + StampedeExample.DEFAULT_URI)
+                .isEqualTo(StampedeExample.usage());
+        out.reset();
+        assertThat(StampedeExample.run(new String[] {"--workers", "many", "-h"}, print(out), print(err)))
+                .as("--help anywhere wins, as in scripts/example")
+                .isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(StampedeExample.usage());
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.springframework.cache.support.NullValue;
 import org.springframework.cache.support.SimpleValueWrapper;
 
 /**
@@ -26,7 +27,9 @@ import org.springframework.cache.support.SimpleValueWrapper;
  *       cluster runs the loader; the others get its value. A loader failure is a {@link
  *       ValueRetrievalException} and caches nothing.
  *   <li>{@code null} values are cached nulls (for the null TTL) when the cache allows null values;
- *       otherwise storing one is an {@link IllegalArgumentException}.
+ *       otherwise storing one is an {@link IllegalArgumentException}. Spring's {@link NullValue}
+ *       (which Spring's own caches and cache-manager decorators pass for {@code null}) is the same
+ *       {@code null}, whether given to {@code put}, {@code putIfAbsent} or returned by a loader.
  *   <li>{@link #retrieve(Object)} and {@link #retrieve(Object, Supplier)} run the store calls on the
  *       manager's executor, so they never block the caller.
  * </ul>
@@ -164,7 +167,7 @@ public final class CachekitSpringCache implements org.springframework.cache.Cach
     private <T> T load(String cachekitKey, dev.cachekit.Loader<T> loader) {
         AtomicBoolean loadedHere = new AtomicBoolean();
         dev.cachekit.Loader<T> checked = () -> {
-            T value = loader.load();
+            T value = userValue(loader.load());
             if (value == null && !allowNullValues) {
                 throw new NullValueRefused();
             }
@@ -196,9 +199,15 @@ public final class CachekitSpringCache implements org.springframework.cache.Cach
         return (T) value;
     }
 
+    /** Spring's stand-in for {@code null} is {@code null}: stored as a cached null, never encoded. */
+    private static <T> T userValue(T value) {
+        return value instanceof NullValue ? null : value;
+    }
+
     @Override
-    public void put(Object key, Object value) {
+    public void put(Object key, Object given) {
         String cachekitKey = cachekitKey(key);
+        Object value = userValue(given);
         if (value == null && !allowNullValues) {
             throw nullRefused();
         }
@@ -218,8 +227,9 @@ public final class CachekitSpringCache implements org.springframework.cache.Cach
      * @return the value found, or {@code null} if this call wrote {@code value}
      */
     @Override
-    public ValueWrapper putIfAbsent(Object key, Object value) {
+    public ValueWrapper putIfAbsent(Object key, Object given) {
         String cachekitKey = cachekitKey(key);
+        Object value = userValue(given);
         if (value == null && !allowNullValues) {
             throw nullRefused();
         }

@@ -5,8 +5,10 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * The health of the cache's store: UP when a read reaches it, DOWN with the error when it does not.
- * Either way the details name the store ({@link Cache#describe()}, which holds no credentials).
+ * The health of the cache's store: UP when a read reaches it, DOWN with the error when it does not,
+ * including while a store that was unreachable at startup has not answered yet (the probe is then
+ * also a chance for the cache to connect). Either way the details name the store ({@link
+ * Cache#describe()}, which holds no credentials).
  *
  * <p>The probe is one read of a key no one writes, so it waits no longer than the store's own
  * timeout (for Redis, the URI's {@code timeout}, 2 seconds by default).

@@ -43,6 +43,14 @@ public class CachekitProperties {
     /** Whether a cache name not listed under {@code caches} gets a cache on first use. */
     private boolean createOnDemand = true;
 
+    /**
+     * Whether the application refuses to start when the store cannot be reached (default {@code
+     * false}: it starts, cache calls fail as on a store that is down, {@code getOrLoad} follows the
+     * URI's {@code onStoreError}, the health indicator is DOWN, and the cache connects once the
+     * store answers).
+     */
+    private boolean requireStoreAtStartup;
+
     /** The codec. */
     private final Codec codec = new Codec();
 
@@ -97,6 +105,14 @@ public class CachekitProperties {
         this.createOnDemand = createOnDemand;
     }
 
+    public boolean isRequireStoreAtStartup() {
+        return requireStoreAtStartup;
+    }
+
+    public void setRequireStoreAtStartup(boolean requireStoreAtStartup) {
+        this.requireStoreAtStartup = requireStoreAtStartup;
+    }
+
     public Codec getCodec() {
         return codec;
     }
@@ -109,8 +125,9 @@ public class CachekitProperties {
     public static class Codec {
 
         /**
-         * Packages whose classes the Kryo codec may read and write, besides its defaults
-         * ({@code com.shop.model}); classes outside the list are refused, never instantiated.
+         * Packages whose classes the Kryo codec may read and write ({@code com.shop.model}), besides
+         * its defaults (strings, numbers, {@code java.time}, the common collections); classes
+         * outside the list are refused, never instantiated, with a message naming this property.
          */
         private List<String> allowPackages = new ArrayList<>();
 

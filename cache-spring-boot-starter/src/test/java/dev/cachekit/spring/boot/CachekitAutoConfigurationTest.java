@@ -1,8 +1,10 @@
 package dev.cachekit.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cachekit.Cache;
+import dev.cachekit.CodecException;
 import dev.cachekit.core.Caches;
 import dev.cachekit.spring.CacheStatistics;
 import dev.cachekit.spring.CachekitCacheManager;
@@ -10,6 +12,7 @@ import dev.cachekit.spring.CachekitSpringCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -136,6 +139,34 @@ class CachekitAutoConfigurationTest {
                                     .isHit())
                             .isTrue();
                 });
+    }
+
+    @Test
+    @DisplayName("a class outside the allow-list is refused naming cachekit.codec.allow-packages and the builder call,"
+            + " on put, before a load and on read")
+    void allowListNamesTheProperty() {
+        runner.withPropertyValues("cachekit.uri=memory:").run(context -> {
+            assertThat(context).hasNotFailed();
+            CachekitSpringCache users =
+                    context.getBean(CachekitCacheManager.class).getCache("users");
+            String[] advice = {
+                "dev.cachekit.spring.boot.CachekitAutoConfigurationTest$Point",
+                "cachekit.codec.allow-packages",
+                ".allowPackage(\"dev.cachekit.spring.boot.\")"
+            };
+            assertThatThrownBy(() -> users.put("p", new Point(1, 2)))
+                    .isInstanceOf(CodecException.class)
+                    .hasMessageContainingAll(advice);
+            AtomicInteger loads = new AtomicInteger();
+            Cache cache = context.getBean(Cache.class);
+            assertThatThrownBy(() -> cache.getOrLoad("q", Point.class, () -> {
+                        loads.incrementAndGet();
+                        return new Point(3, 4);
+                    }))
+                    .isInstanceOf(CodecException.class)
+                    .hasMessageContainingAll(advice);
+            assertThat(loads).as("the loader never ran").hasValue(0);
+        });
     }
 
     /** A value class of the allowed package. */
