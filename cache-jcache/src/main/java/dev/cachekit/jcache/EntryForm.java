@@ -1,9 +1,11 @@
 package dev.cachekit.jcache;
 
+import dev.cachekit.CodecException;
 import dev.cachekit.codec.Codec;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.UUID;
+import javax.cache.CacheException;
 
 /**
  * How one cache's keys and values look in the store. A key becomes a cachekit key: the cache's
@@ -17,10 +19,12 @@ final class EntryForm {
 
     static final long ETERNAL = Long.MAX_VALUE;
 
+    private final String cacheName;
     private final String keyPrefix;
     private final Codec codec;
 
     EntryForm(String cacheName, Codec codec) {
+        this.cacheName = cacheName;
         this.keyPrefix = cacheName.length() + ":" + cacheName + ":";
         this.codec = codec;
     }
@@ -51,11 +55,11 @@ final class EntryForm {
         if (key instanceof UUID u) {
             return "u" + u;
         }
-        return "o" + Base64.getUrlEncoder().withoutPadding().encodeToString(codec.encode(key));
+        return "o" + Base64.getUrlEncoder().withoutPadding().encodeToString(encode(key, "key"));
     }
 
     byte[] value(Object value, long expiresAt) {
-        byte[] payload = codec.encode(value);
+        byte[] payload = encode(value, "value");
         return ByteBuffer.allocate(8 + payload.length)
                 .putLong(expiresAt)
                 .put(payload)
@@ -73,12 +77,26 @@ final class EntryForm {
     }
 
     <V> V decode(byte[] stored, Class<V> type) {
-        return codec.decode(stored, 8, stored.length - 8, type);
+        try {
+            return codec.decode(stored, 8, stored.length - 8, type);
+        } catch (CodecException e) {
+            throw new CacheException(
+                    "cache " + cacheName + " cannot read a value: " + e.getMessage()
+                            + " (allow the class with setTypes or the " + JCacheProvider.ALLOW_PROPERTY + " property)",
+                    e);
+        }
     }
 
-    /** A copy of a value, through the codec: what the cache would hand back after storing it. */
-    <V> V copy(V value, Class<V> type) {
-        byte[] bytes = codec.encode(value);
-        return codec.decode(bytes, type);
+    private byte[] encode(Object object, String what) {
+        try {
+            return codec.encode(object);
+        } catch (CodecException e) {
+            throw new CacheException(
+                    "cache " + cacheName + " cannot store a " + what + " of "
+                            + object.getClass().getName() + ": " + e.getMessage()
+                            + " (allow the class with setTypes or the "
+                            + JCacheProvider.ALLOW_PROPERTY + " property)",
+                    e);
+        }
     }
 }

@@ -133,7 +133,7 @@ final class JCache<K, V> implements Cache<K, V> {
     private record Stored<V>(byte[] bytes, long expiresAt, V value) {}
 
     private Stored<V> readRaw(String skey) {
-        Lookup<byte[]> found = view.get(skey, byte[].class);
+        Lookup<byte[]> found = storeGet(skey);
         if (!found.isHit() || found.value() == null) {
             return null;
         }
@@ -160,7 +160,7 @@ final class JCache<K, V> implements Cache<K, V> {
         locked(skey, () -> {
             Stored<V> again = readRaw(skey);
             if (again != null && again.expiresAt() <= now()) {
-                view.remove(skey);
+                storeRemove(skey);
                 index.remove(skey);
                 listeners.expired(this, key, again.value());
             }
@@ -186,7 +186,7 @@ final class JCache<K, V> implements Cache<K, V> {
                 return null;
             }
             if (d.isZero()) {
-                view.remove(skey);
+                storeRemove(skey);
                 index.remove(skey);
                 listeners.expired(this, key, again.value());
             } else {
@@ -406,7 +406,7 @@ final class JCache<K, V> implements Cache<K, V> {
             expiresAt = old == null ? EntryForm.ETERNAL : old.expiresAt();
         } else if (d.isZero()) {
             if (old != null) {
-                view.remove(skey);
+                storeRemove(skey);
                 index.remove(skey);
                 listeners.expired(this, key, old.value());
             }
@@ -428,7 +428,11 @@ final class JCache<K, V> implements Cache<K, V> {
         Duration ttl = expiresAt == EntryForm.ETERNAL
                 ? dev.cachekit.Cache.FOREVER
                 : Duration.ofMillis(Math.max(1, expiresAt - now()) + EXPIRED_GRACE_MILLIS);
-        view.put(skey, bytes, ttl);
+        try {
+            view.put(skey, bytes, ttl);
+        } catch (dev.cachekit.CacheException e) {
+            throw storeFailure("write", e);
+        }
     }
 
     private void writeThrough(K key, V value) {
@@ -458,7 +462,7 @@ final class JCache<K, V> implements Cache<K, V> {
     }
 
     private void removeStored(K key, String skey, Stored<V> old) {
-        view.remove(skey);
+        storeRemove(skey);
         index.remove(skey);
         listeners.removed(this, key, old.value());
     }
@@ -792,14 +796,14 @@ final class JCache<K, V> implements Cache<K, V> {
         }
         removeKeys(known);
         if (!configuration.isWriteThrough() || writer == null) {
-            view.flush();
+            storeFlush();
         }
     }
 
     @Override
     public void clear() {
         open();
-        view.flush();
+        storeFlush();
         index.clear();
     }
 
@@ -1098,6 +1102,36 @@ final class JCache<K, V> implements Cache<K, V> {
     }
 
     // ---- helpers
+
+    private Lookup<byte[]> storeGet(String skey) {
+        try {
+            return view.get(skey, byte[].class);
+        } catch (dev.cachekit.CacheException e) {
+            throw storeFailure("read", e);
+        }
+    }
+
+    private void storeRemove(String skey) {
+        try {
+            view.remove(skey);
+        } catch (dev.cachekit.CacheException e) {
+            throw storeFailure("remove", e);
+        }
+    }
+
+    private void storeFlush() {
+        try {
+            view.flush();
+        } catch (dev.cachekit.CacheException e) {
+            throw storeFailure("flush", e);
+        }
+    }
+
+    /** A cachekit failure (store unreachable, corrupt entry) as the JCache exception callers catch. */
+    private CacheException storeFailure(String operation, dev.cachekit.CacheException e) {
+        return new CacheException(
+                "cache " + name + " could not " + operation + " on " + kit.describe() + ": " + e.getMessage(), e);
+    }
 
     private <R> R locked(String skey, Supplier<R> body) {
         String lockName = "jcache:" + name + ":" + Math.floorMod(skey.hashCode(), STRIPES);
