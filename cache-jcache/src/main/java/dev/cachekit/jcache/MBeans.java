@@ -57,8 +57,11 @@ final class MBeans {
         }
     }
 
-    /** The characters JSR-107 replaces in a bean name: colon, equals, comma, newline. */
+    /**
+     * The characters JSR-107 replaces in a bean name (colon, equals, comma, newline) and those an
+     * unquoted name value cannot hold either ({@code ? * "}, as in a URI with options), as dots.
+     */
     private static String safe(String text) {
-        return text == null ? "" : text.replaceAll(":|=|\n|,", ".");
+        return text == null ? "" : text.replaceAll(":|=|\n|,|\\?|\\*|\"", ".");
     }
 }

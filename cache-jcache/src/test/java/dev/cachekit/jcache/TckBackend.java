@@ -1,5 +1,7 @@
 package dev.cachekit.jcache;
 
+import dev.cachekit.core.Caches;
+import dev.cachekit.spi.Backend;
 import dev.cachekit.tck.ServerProcess;
 import java.util.Map;
 import org.junit.platform.launcher.LauncherSession;
@@ -17,6 +19,7 @@ public final class TckBackend implements LauncherSessionListener {
     static final String BACKEND_PROPERTY = "dev.cachekit.jcache.tck.backend";
 
     private ServerProcess server;
+    private Backend member;
 
     /** Called by the JUnit Platform, found through {@link java.util.ServiceLoader}. */
     public TckBackend() {}
@@ -34,14 +37,27 @@ public final class TckBackend implements LauncherSessionListener {
                 server = ServerProcess.memcached(Map.of());
                 System.setProperty(JCacheProvider.URI_PROPERTY, "memcached://" + server.address());
             }
+            case "hazelcast" -> {
+                // One member in this JVM, on a free port and joining no other, for the whole run; every
+                // cache manager is a client of it, as an application's processes would be. The URI has
+                // no options: the TCK builds bean names from it, and a '?' cannot be in one.
+                int port = ServerProcess.freePort();
+                member = Caches.backend("hazelcast://embedded?port=" + port + "&members=127.0.0.1:" + port);
+                System.setProperty(JCacheProvider.URI_PROPERTY, "hazelcast://127.0.0.1:" + port);
+            }
             default ->
-                throw new IllegalArgumentException(
-                        BACKEND_PROPERTY + "=" + backend + " is not a TCK backend: use memory, redis or memcached");
+                throw new IllegalArgumentException(BACKEND_PROPERTY + "=" + backend
+                        + " is not a TCK backend: use memory, redis, memcached or hazelcast");
         }
     }
 
     @Override
     public void launcherSessionClosed(LauncherSession session) {
+        if (member != null) {
+            member.close();
+            member = null;
+            System.clearProperty(JCacheProvider.URI_PROPERTY);
+        }
         if (server != null) {
             server.close();
             server = null;
