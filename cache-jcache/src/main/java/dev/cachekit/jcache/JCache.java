@@ -38,6 +38,8 @@ import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
 import javax.cache.processor.MutableEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One JCache cache over a cachekit cache: its entries carry the tag {@code jcache:<name>}, so
@@ -49,6 +51,8 @@ import javax.cache.processor.MutableEntry;
  * processors atomic across processes. A plain read takes no lock.
  */
 final class JCache<K, V> implements Cache<K, V> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JCache.class);
 
     static final int STRIPES = 256;
     /** How long a changed entry stays in the store after its JCache expiry, so readers see it expire. */
@@ -76,6 +80,7 @@ final class JCache<K, V> implements Cache<K, V> {
     private final ConcurrentMap<String, K> index = new ConcurrentHashMap<>();
 
     private volatile boolean closed;
+    private volatile boolean iterationExplained;
 
     JCache(
             JCacheManager manager,
@@ -1015,6 +1020,14 @@ final class JCache<K, V> implements Cache<K, V> {
     @Override
     public Iterator<Cache.Entry<K, V>> iterator() {
         open();
+        if (!iterationExplained) {
+            iterationExplained = true;
+            LOG.warn(
+                    "iterator() of cache {} lists the entries this JVM wrote or read: {} cannot list keys, so"
+                            + " entries only another process wrote are not seen",
+                    name,
+                    kit.describe());
+        }
         List<Map.Entry<String, K>> snapshot = new ArrayList<>(index.entrySet());
         return new Iterator<>() {
             private int next;

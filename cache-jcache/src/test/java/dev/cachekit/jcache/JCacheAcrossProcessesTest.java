@@ -2,7 +2,6 @@ package dev.cachekit.jcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cachekit.tck.ServerProcess;
 import java.io.Serializable;
 import java.net.URI;
 import java.util.ArrayList;
@@ -25,40 +24,28 @@ import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
 import javax.cache.integration.CacheLoader;
 import javax.cache.processor.EntryProcessor;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two cache managers on one redis-server, each from its own provider and so with its own Redis
- * client: the two "processes" the TCK never has. What one does, the other sees; the conditional
- * operations, entry processors and read-through loads are atomic between them.
+ * Two cache managers on one store, each from its own provider and so with its own client: the two
+ * "processes" the TCK never has. What one does, the other sees; the conditional operations, entry
+ * processors and read-through loads are atomic between them. It runs in each TCK execution, on that
+ * execution's backend (the URI {@link TckBackend} set), and in the default one on a named memory
+ * space that both managers open.
  */
 class JCacheAcrossProcessesTest {
-
-    private static ServerProcess redis;
 
     private JCacheProvider firstProvider;
     private JCacheProvider secondProvider;
     private CacheManager first;
     private CacheManager second;
 
-    @BeforeAll
-    static void startRedis() {
-        redis = ServerProcess.redis();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
     @BeforeEach
     void openTwoManagers() {
-        URI uri = URI.create("redis://" + redis.address());
+        URI uri = URI.create(System.getProperty(JCacheProvider.URI_PROPERTY, "memory://across-processes"));
         firstProvider = new JCacheProvider();
         secondProvider = new JCacheProvider();
         first = firstProvider.getCacheManager(uri, null);
