@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -60,7 +59,6 @@ final class JCache<K, V> implements Cache<K, V> {
 
     private static final Duration LOCK_LEASE = Duration.ofSeconds(30);
     private static final Duration LOCK_WAIT = Duration.ofSeconds(60);
-    private static final ThreadLocal<Set<String>> HELD = ThreadLocal.withInitial(HashSet::new);
 
     private final JCacheManager manager;
     private final String name;
@@ -817,7 +815,8 @@ final class JCache<K, V> implements Cache<K, V> {
     @Override
     public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
         if (clazz.isInstance(configuration)) {
-            return clazz.cast(configuration);
+            // A copy: changing it changes nothing in the cache.
+            return clazz.cast(new MutableConfiguration<>(configuration));
         }
         throw new IllegalArgumentException("the configuration of cache " + name + " is a "
                 + configuration.getClass().getName() + ", not a " + clazz.getName());
@@ -1148,7 +1147,7 @@ final class JCache<K, V> implements Cache<K, V> {
 
     private <R> R locked(String skey, Supplier<R> body) {
         String lockName = "jcache:" + name + ":" + Math.floorMod(skey.hashCode(), STRIPES);
-        Set<String> held = HELD.get();
+        Set<String> held = manager.locksHeldByThisThread();
         if (held.contains(lockName)) {
             return body.get();
         }

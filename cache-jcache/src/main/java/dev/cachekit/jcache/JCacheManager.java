@@ -7,10 +7,12 @@ import dev.cachekit.spi.UriOptions;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +41,13 @@ final class JCacheManager implements CacheManager {
     private final dev.cachekit.Cache kit;
     private final Map<String, JCache<?, ?>> caches = new ConcurrentHashMap<>();
     private final ExecutorService executor;
+    /**
+     * The stripe locks each thread holds on this manager's store, so a change made while one is held
+     * (an expiry found inside a put, a listener that writes) does not wait for itself. Per manager,
+     * since two managers may be on two stores.
+     */
+    private final ThreadLocal<Set<String>> locksHeld = ThreadLocal.withInitial(HashSet::new);
+
     private volatile boolean closed;
 
     JCacheManager(JCacheProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
@@ -228,6 +237,10 @@ final class JCacheManager implements CacheManager {
         } else {
             MBeans.unregister(cache, MBeans.Kind.CacheStatistics);
         }
+    }
+
+    Set<String> locksHeldByThisThread() {
+        return locksHeld.get();
     }
 
     void released(JCache<?, ?> cache) {
