@@ -115,4 +115,33 @@ class JCacheProviderTest {
                 .isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("store-by-reference");
     }
+
+    @Test
+    @DisplayName("keys are equal in the store as they are in Java: 1 and 1L are two entries, equal records one")
+    void keysKeepTheirIdentity() {
+        Properties properties = new Properties();
+        properties.setProperty(JCacheProvider.ALLOW_PROPERTY, Point.class.getName());
+        Cache<Object, String> cache = provider.getCacheManager(URI.create("memory:/keys"), null, properties)
+                .createCache("points", new MutableConfiguration<>());
+
+        cache.put(1, "int");
+        cache.put(1L, "long");
+        cache.put("1", "string");
+        cache.put(new Point(1, 1), "point");
+
+        assertThat(cache.get(1)).isEqualTo("int");
+        assertThat(cache.get(1L)).isEqualTo("long");
+        assertThat(cache.get("1")).isEqualTo("string");
+        assertThat(cache.get(new Point(1, 1))).isEqualTo("point");
+    }
+
+    @Test
+    @DisplayName("a key of a class the codec does not allow fails naming the class")
+    void aKeyOfAClassNotAllowedFails() {
+        Cache<Object, String> cache = provider.getCacheManager().createCache("points", new MutableConfiguration<>());
+
+        assertThatThrownBy(() -> cache.put(new Point(1, 2), "p"))
+                .isInstanceOf(CacheException.class)
+                .hasMessageContaining("cannot store a key of " + Point.class.getName());
+    }
 }
