@@ -151,17 +151,23 @@ class RedisClusterReshardTest {
                 Jedis demoted = master.connect()) {
             assertThat(promoted.clusterFailover()).isEqualTo("OK");
             long started = System.nanoTime();
-            long deadline = started + TimeUnit.SECONDS.toNanos(60);
-            long askAgainAt = started + TimeUnit.SECONDS.toNanos(12);
+            long deadline = started + TimeUnit.SECONDS.toNanos(75);
+            // A replica whose election got no majority waits four node timeouts (20 s here) before
+            // it may stand again ("Failover attempt expired" until then).
+            long askAgainAt = started + TimeUnit.SECONDS.toNanos(21);
             while (!promoted.info("replication").contains("role:master")
                     || !demoted.info("replication").contains("master_link_status:up")) {
                 if (System.nanoTime() > askAgainAt
                         && !promoted.info("replication").contains("role:master")) {
                     // A manual failover that did not complete in time is abandoned by the replica
                     // (Redis logs "Manual failover timed out"): ask once more.
+                    String votes = nodes.stream()
+                            .flatMap(n -> RedisServers.logTail(n).lines().filter(l -> l.contains("Failover auth")))
+                            .collect(Collectors.joining("\n"));
+                    System.out.println("asking " + replica.address() + " again to take over; the votes:\n" + votes);
                     assertThat(promoted.clusterFailover()).isEqualTo("OK");
                     failoversAskedAgain++;
-                    askAgainAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(12);
+                    askAgainAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(21);
                 }
                 assertThat(System.nanoTime())
                         .as(replica.address() + " took over from " + master.address() + "; the replica: "
@@ -173,6 +179,35 @@ class RedisClusterReshardTest {
             }
         }
         RedisServers.awaitClusterOk(nodes);
+        awaitEveryNodeSees(replica, master);
+    }
+
+    /** Until every node's table names the new master and the old one its replica. */
+    private static void awaitEveryNodeSees(Node promoted, Node demoted) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (ServerProcess server : nodes) {
+            try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
+                while (true) {
+                    String table = jedis.clusterNodes();
+                    if (roleIn(table, promoted).equals("master")
+                            && roleIn(table, demoted).equals("slave")) {
+                        break;
+                    }
+                    assertThat(System.nanoTime())
+                            .as(server.address() + " learnt of the failover to " + promoted.address() + ":\n" + table)
+                            .isLessThan(deadline);
+                    pause(20);
+                }
+            }
+        }
+    }
+
+    private static String roleIn(String table, Node node) {
+        return table.lines()
+                .filter(line -> line.startsWith(node.id() + " "))
+                .map(line -> line.split(" ")[2].contains("master") ? "master" : "slave")
+                .findFirst()
+                .orElse("unknown");
     }
 
     private static ServerProcess server(Node node) {
