@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <ul>
  *   <li><b>no acknowledged write lost</b>: each key has one writer, which numbers its values; a read
- *       that starts after the put of number {@code n} was acknowledged must see {@code n} or later,
- *       and so must the final read of every key;
+ *       that starts after the put of number {@code n} was acknowledged must see {@code n} or later
+ *       (each put is read back at once through the other cache, and other threads read too), and
+ *       so must the final read of every key;
  *   <li><b>no flushed entry came back</b>: a read that starts after a flush of tag {@code T} was
  *       acknowledged must not return a value whose put under {@code T} was acknowledged before that
  *       flush began;
@@ -176,6 +177,7 @@ final class ClusterLoad {
 
     private void work(int thread) {
         Cache cache = caches[thread % 2];
+        Cache other = caches[(thread + 1) % 2];
         ThreadLocalRandom random = ThreadLocalRandom.current();
         for (int n = 0; n < MAX_OPERATIONS_PER_THREAD && !stop.get(); n++) {
             attempted.incrementAndGet();
@@ -187,9 +189,9 @@ final class ClusterLoad {
                             : dice < 65 ? "tagged put" : dice < 88 ? "tagged get" : dice < 95 ? "flush" : "lock";
             try {
                 switch (operation) {
-                    case "put" -> putDurable(cache, ownKey(thread, DURABLE_KEYS, random));
+                    case "put" -> putDurable(cache, other, ownKey(thread, DURABLE_KEYS, random));
                     case "get" -> getDurable(cache, random.nextInt(DURABLE_KEYS));
-                    case "tagged put" -> putTagged(cache, ownKey(thread, TAGGED_KEYS, random));
+                    case "tagged put" -> putTagged(cache, other, ownKey(thread, TAGGED_KEYS, random));
                     case "tagged get" -> getTagged(cache, random.nextInt(TAGGED_KEYS));
                     case "flush" -> flush(cache, TAGS[random.nextInt(TAGS.length)]);
                     default -> lock(cache, random.nextInt(LOCKS.length));
@@ -217,10 +219,12 @@ final class ClusterLoad {
         return thread + THREADS * random.nextInt(keys / THREADS);
     }
 
-    private void putDurable(Cache cache, int key) {
+    /** A put, then a read of it through the other cache: every acknowledged write is read once. */
+    private void putDurable(Cache cache, Cache other, int key) {
         long number = durableTried.incrementAndGet(key);
         cache.put(durableKey(key), value(number));
         durableAcked.set(key, number);
+        getDurable(other, key);
     }
 
     private void getDurable(Cache cache, int key) {
@@ -233,11 +237,12 @@ final class ClusterLoad {
         }
     }
 
-    private void putTagged(Cache cache, int key) {
+    private void putTagged(Cache cache, Cache other, int key) {
         long number = taggedTried.incrementAndGet(key);
         view(cache, key).put(taggedKey(key), value(number));
         taggedAckedAt.put(taggedKey(key) + "#" + number, System.nanoTime());
         taggedAcked.set(key, number);
+        getTagged(other, key);
     }
 
     private void getTagged(Cache cache, int key) {
