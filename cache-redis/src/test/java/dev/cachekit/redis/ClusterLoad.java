@@ -46,7 +46,6 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class ClusterLoad {
 
-    static final String PREFIX = "moving:";
     static final int THREADS = 8;
 
     /**
@@ -91,6 +90,10 @@ final class ClusterLoad {
     private final Queue<String> violations = new ConcurrentLinkedQueue<>();
     private final Queue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
 
+    /**
+     * @param first a cache under a key prefix no other test writes
+     * @param second a second cache, with its own client, under the same prefix
+     */
     ClusterLoad(Cache first, Cache second) {
         this.caches = new Cache[] {first, second};
         for (String tag : TAGS) {
@@ -101,10 +104,11 @@ final class ClusterLoad {
     /**
      * Every store key the load touches: entries, tag versions, locks and fencing counters.
      *
+     * @param prefix the caches' key prefix
      * @return the store keys
      */
-    static List<String> storeKeys() {
-        KeyLayout layout = KeyLayout.of(PREFIX);
+    static List<String> storeKeys(String prefix) {
+        KeyLayout layout = KeyLayout.of(prefix);
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < DURABLE_KEYS; i++) {
             keys.add(layout.entry(durableKey(i)));

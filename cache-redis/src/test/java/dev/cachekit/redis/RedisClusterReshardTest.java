@@ -46,13 +46,15 @@ class RedisClusterReshardTest {
             + " (SETSLOT IMPORTING/MIGRATING, MIGRATE key by key, SETSLOT NODE), nothing is lost, revived or"
             + " held twice")
     void reshardUnderLoad() throws Exception {
-        List<Integer> slots = ClusterLoad.storeKeys().stream()
+        // A prefix of each test's own: the other test's entries stay in the cluster.
+        String prefix = "reshard:";
+        List<Integer> slots = ClusterLoad.storeKeys(prefix).stream()
                 .map(JedisClusterCRC16::getSlot)
                 .distinct()
                 .sorted()
                 .toList();
-        try (Cache first = Caches.open(uri());
-                Cache second = Caches.open(uri());
+        try (Cache first = Caches.open(uri(prefix));
+                Cache second = Caches.open(uri(prefix));
                 CommandStats stats = CommandStats.snapshot(nodes)) {
             ClusterLoad load = new ClusterLoad(first, second);
             String report = load.runWhile(() -> {
@@ -79,8 +81,8 @@ class RedisClusterReshardTest {
             + " six times, 1,000 operations apart), nothing is lost, revived or held twice, and fencing tokens keep"
             + " growing")
     void failoverUnderLoad() throws Exception {
-        try (Cache first = Caches.open(uri());
-                Cache second = Caches.open(uri())) {
+        try (Cache first = Caches.open(uri("failover:"));
+                Cache second = Caches.open(uri("failover:"))) {
             ClusterLoad load = new ClusterLoad(first, second);
             List<String> promoted = new ArrayList<>();
             String report = load.runWhile(() -> {
@@ -101,9 +103,9 @@ class RedisClusterReshardTest {
         }
     }
 
-    private static String uri() {
+    private static String uri(String prefix) {
         String seeds = nodes.stream().map(ServerProcess::address).collect(Collectors.joining(","));
-        return "redis-cluster://" + seeds + "?prefix=" + ClusterLoad.PREFIX + "&socketTimeout=5s";
+        return "redis-cluster://" + seeds + "?prefix=" + prefix + "&socketTimeout=5s";
     }
 
     /**
