@@ -3,8 +3,10 @@ package dev.cachekit.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cachekit.Cache;
+import dev.cachekit.TaggedCache;
 import dev.cachekit.core.Caches;
 import dev.cachekit.redis.ClusterNodes.Node;
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.tck.ServerProcess;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +74,62 @@ class RedisClusterReshardTest {
             load.assertOutcomes();
             // The load did meet slots mid-migration, where a key had already left: it followed ASK.
             assertThat(asking).as("ASKING commands the nodes received").isPositive();
+        }
+        RedisServers.awaitClusterOk(nodes);
+    }
+
+    @Test
+    @DisplayName("a tagged read, a tagged put and a flush whose keys have left a slot still migrating follow ASK,"
+            + " and once the slots are moved, MOVED")
+    void pipelineFollowsAskThenMoved() {
+        String prefix = "ask:";
+        KeyLayout layout = KeyLayout.of(prefix);
+        String entry = layout.entry("user:42");
+        String tag = layout.tag("users");
+        try (Cache cache = Caches.open(uri(prefix));
+                CommandStats stats = CommandStats.snapshot(nodes)) {
+            TaggedCache users = cache.tags("users", "admins");
+            users.put("user:42", "Ada");
+            List<Node> masters = masters();
+            // The entry and one tag leave their slots, which stay migrating: their old owners answer ASK.
+            List<int[]> moving = new ArrayList<>();
+            for (String key : List.of(entry, tag)) {
+                int slot = JedisClusterCRC16.getSlot(key);
+                Node from = ownerOf(slot, masters);
+                Node to = masters.get((masters.indexOf(from) + 1) % masters.size());
+                try (Jedis source = from.connect();
+                        Jedis target = to.connect()) {
+                    target.clusterSetSlotImporting(slot, from.id());
+                    source.clusterSetSlotMigrating(slot, to.id());
+                    assertThat(source.migrate("127.0.0.1", to.port(), 0, 5_000, new MigrateParams(), key))
+                            .isEqualTo("OK");
+                }
+                moving.add(new int[] {slot, masters.indexOf(from), masters.indexOf(to)});
+            }
+            stats.since();
+
+            assertThat(users.get("user:42", String.class).value()).isEqualTo("Ada");
+            users.put("user:42", "Grace");
+            assertThat(users.get("user:42", String.class).value()).isEqualTo("Grace");
+            cache.tags("users").flush();
+            assertThat(users.get("user:42", String.class).isMiss()).isTrue();
+            assertThat(stats.since().getOrDefault("asking", 0L))
+                    .as("ASKING sent to the importing nodes")
+                    .isPositive();
+
+            for (int[] move : moving) {
+                Node to = masters.get(move[2]);
+                for (Node master : masters) {
+                    try (Jedis jedis = master.connect()) {
+                        jedis.clusterSetSlotNode(move[0], to.id());
+                    }
+                }
+            }
+            // The client's slot map still names the old owners, which now answer MOVED.
+            users.put("user:42", "Linus");
+            assertThat(users.get("user:42", String.class).value()).isEqualTo("Linus");
+            cache.tags("users").flush();
+            assertThat(users.get("user:42", String.class).isMiss()).isTrue();
         }
         RedisServers.awaitClusterOk(nodes);
     }
