@@ -194,7 +194,7 @@ final class RedisStore implements Store {
     private <I, T> List<T> pipelined(
             List<I> items, BiFunction<AbstractPipeline, I, Response<T>> queue, Function<I, T> alone) {
         List<T> results = new ArrayList<>(items.size());
-        List<Integer> redirected = new ArrayList<>(0);
+        List<Integer> redirected = null; // made only when a node redirected a command
         boolean moved = false;
         try (AbstractPipeline pipeline = cluster != null ? cluster.pipelined(nodeExecutor) : client.pipelined()) {
             List<Response<T>> responses = new ArrayList<>(items.size());
@@ -211,10 +211,16 @@ final class RedisStore implements Store {
                         throw e;
                     }
                     moved |= e instanceof JedisMovedDataException;
+                    if (redirected == null) {
+                        redirected = new ArrayList<>();
+                    }
                     redirected.add(i);
                     results.add(null);
                 }
             }
+        }
+        if (redirected == null) {
+            return results;
         }
         if (moved) {
             cluster.refreshClusterTopology();
