@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
@@ -28,6 +29,7 @@ import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisMovedDataException;
 import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.params.SetParams;
 
@@ -143,13 +145,7 @@ final class RedisStore implements Store {
             one.add(get(keys.get(0)));
             return one;
         }
-        return call(() -> pipelined(pipeline -> {
-            List<Response<byte[]>> responses = new ArrayList<>(keys.size());
-            for (String key : keys) {
-                responses.add(pipeline.get(bytes(key)));
-            }
-            return responses;
-        }));
+        return call(() -> pipelined(keys, (pipeline, key) -> pipeline.get(bytes(key)), key -> client.get(bytes(key))));
     }
 
     @Override
@@ -175,41 +171,64 @@ final class RedisStore implements Store {
             call(() -> client.mset(keysAndValues));
             return;
         }
-        call(() -> pipelined(pipeline -> {
-            List<Response<String>> responses = new ArrayList<>(entries.size());
-            entries.forEach((key, value) -> responses.add(pipeline.set(bytes(key), value, params)));
-            return responses;
-        }));
+        call(() -> pipelined(
+                List.copyOf(entries.entrySet()),
+                (pipeline, entry) -> pipeline.set(bytes(entry.getKey()), entry.getValue(), params),
+                entry -> client.set(bytes(entry.getKey()), entry.getValue(), params)));
     }
 
     /**
-     * Sends commands in one pipeline (one per node in a cluster, the nodes in parallel) and
-     * returns their results in order. In a cluster, a slot that moved (a resharding) refreshes the
-     * slot map and sends the whole pipeline once more; every command sent this way is idempotent.
+     * Sends one command per item in one pipeline (one per node in a cluster, the nodes in parallel)
+     * and returns their results in order.
+     *
+     * <p>In a cluster, a node answers a command for a slot it does not serve with a redirection
+     * instead of a result: {@code MOVED} once a resharding or failover gave the slot to another
+     * node, {@code ASK} while the slot is being migrated and the key has already left. Those
+     * commands, and only those, are sent again one by one through the client, which follows the
+     * redirection as it does for any single-key call ({@code ASKING} first on the importing node,
+     * a refreshed slot map after {@code MOVED}); a {@code MOVED} also refreshes the slot map for the
+     * next pipeline. Resending the whole pipeline would not do: during a migration the slot map
+     * still names the old node, which answers {@code ASK} again. Every command sent this way is
+     * idempotent.
      */
-    private <T> List<T> pipelined(Function<AbstractPipeline, List<Response<T>>> commands) {
-        try {
-            return sendPipeline(commands);
-        } catch (JedisRedirectionException e) {
-            if (cluster == null) {
-                throw e;
-            }
-            cluster.refreshClusterTopology();
-            return sendPipeline(commands);
-        }
-    }
-
-    private <T> List<T> sendPipeline(Function<AbstractPipeline, List<Response<T>>> commands) {
+    private <I, T> List<T> pipelined(
+            List<I> items, BiFunction<AbstractPipeline, I, Response<T>> queue, Function<I, T> alone) {
+        List<T> results = new ArrayList<>(items.size());
+        List<Integer> redirected = null; // made only when a node redirected a command
+        boolean moved = false;
         try (AbstractPipeline pipeline = cluster != null ? cluster.pipelined(nodeExecutor) : client.pipelined()) {
-            List<Response<T>> responses = commands.apply(pipeline);
-            pipeline.sync();
-            List<T> results = new ArrayList<>(responses.size());
-            for (Response<T> response : responses) {
-                // A command that failed throws its error here.
-                results.add(answer(response));
+            List<Response<T>> responses = new ArrayList<>(items.size());
+            for (I item : items) {
+                responses.add(queue.apply(pipeline, item));
             }
+            pipeline.sync();
+            for (int i = 0; i < responses.size(); i++) {
+                try {
+                    // A command that failed throws its error here.
+                    results.add(answer(responses.get(i)));
+                } catch (JedisRedirectionException e) {
+                    if (cluster == null) {
+                        throw e;
+                    }
+                    moved |= e instanceof JedisMovedDataException;
+                    if (redirected == null) {
+                        redirected = new ArrayList<>();
+                    }
+                    redirected.add(i);
+                    results.add(null);
+                }
+            }
+        }
+        if (redirected == null) {
             return results;
         }
+        if (moved) {
+            cluster.refreshClusterTopology();
+        }
+        for (int i : redirected) {
+            results.set(i, alone.apply(items.get(i)));
+        }
+        return results;
     }
 
     /**

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import redis.clients.jedis.Jedis;
@@ -15,12 +17,14 @@ import redis.clients.jedis.Jedis;
 /**
  * The real Redis servers the tests run against, started on free loopback ports: one standalone
  * server and one three-master cluster, each started once per JVM on first use and killed when the
- * JVM exits, plus dedicated servers for tests that kill or configure theirs.
+ * JVM exits, plus dedicated servers and clusters (with replicas, for failover) for tests that kill,
+ * reshard or configure theirs.
  */
 final class RedisServers {
 
     private static ServerProcess standalone;
     private static List<ServerProcess> cluster;
+    private static final Map<Integer, Path> LOGS = new ConcurrentHashMap<>();
 
     private RedisServers() {}
 
@@ -79,6 +83,18 @@ final class RedisServers {
      * @return its three masters
      */
     static List<ServerProcess> startCluster() {
+        return startCluster(0);
+    }
+
+    /**
+     * Starts a three-master cluster of its own with replicas, for a test that fails masters over.
+     * Which node ends up a master is the cluster's choice: read the roles from {@code CLUSTER
+     * NODES}.
+     *
+     * @param replicasPerMaster replicas of each master ({@code --cluster-replicas})
+     * @return every node, masters and replicas, each a member of the cluster, every replica in sync
+     */
+    static List<ServerProcess> startCluster(int replicasPerMaster) {
         Path dir;
         try {
             dir = Files.createTempDirectory("cachekit-redis-cluster-");
@@ -86,22 +102,52 @@ final class RedisServers {
             throw new UncheckedIOException("no temporary directory for the cluster's node files", e);
         }
         dir.toFile().deleteOnExit();
-        List<ServerProcess> masters = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            masters.add(ServerProcess.redis(
+        List<ServerProcess> nodes = new ArrayList<>();
+        for (int i = 0; i < 3 * (1 + replicasPerMaster); i++) {
+            List<String> arguments = new ArrayList<>(List.of(
                     "--cluster-enabled", "yes",
                     "--cluster-config-file", dir.resolve("nodes-" + i + ".conf").toString(),
                     "--dir", dir.toString()));
+            Path log = dir.resolve("node-" + i + ".log");
+            if (replicasPerMaster > 0) {
+                // A failover's election and its retries wait multiples of the node timeout (15 s
+                // by default); its log says why a failover did not happen.
+                arguments.addAll(List.of("--cluster-node-timeout", "5000", "--logfile", log.toString()));
+            }
+            ServerProcess node = ServerProcess.redis(arguments.toArray(String[]::new));
+            if (replicasPerMaster > 0) {
+                LOGS.put(node.port(), log);
+            }
+            nodes.add(node);
         }
         List<String> create = new ArrayList<>();
         create.add(ServerProcess.requireBinary("redis-cli", "redis-tools").toString());
         create.add("--cluster");
         create.add("create");
-        masters.forEach(m -> create.add(m.address()));
-        create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        nodes.forEach(m -> create.add(m.address()));
+        create.addAll(List.of("--cluster-replicas", String.valueOf(replicasPerMaster), "--cluster-yes"));
         run(create);
-        awaitClusterOk(masters);
-        return masters;
+        awaitClusterOk(nodes);
+        return nodes;
+    }
+
+    /**
+     * The end of a replicated cluster node's log, for a failure message.
+     *
+     * @param node a node started by {@link #startCluster(int)} with replicas
+     * @return its last lines
+     */
+    static String logTail(ServerProcess node) {
+        Path log = LOGS.get(node.port());
+        if (log == null) {
+            return "(no log kept)";
+        }
+        try {
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            return text.length() <= 3000 ? text : text.substring(text.length() - 3000);
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
     }
 
     private static void run(List<String> command) {
@@ -121,20 +167,28 @@ final class RedisServers {
         }
     }
 
-    private static void awaitClusterOk(List<ServerProcess> masters) {
+    /**
+     * Waits until every node says the cluster is ok with every slot served and every node known,
+     * and every replica's link to its master is up.
+     *
+     * @param nodes every node of the cluster
+     * @throws IllegalStateException naming the nodes' states if that takes over 30 seconds
+     */
+    static void awaitClusterOk(List<ServerProcess> nodes) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String last = "";
         while (System.nanoTime() < deadline) {
             List<String> states = new ArrayList<>();
-            for (ServerProcess master : masters) {
-                try (Jedis jedis = new Jedis("127.0.0.1", master.port())) {
-                    states.add(jedis.clusterInfo());
+            for (ServerProcess node : nodes) {
+                try (Jedis jedis = new Jedis("127.0.0.1", node.port())) {
+                    states.add(jedis.clusterInfo() + jedis.info("replication"));
                 }
             }
             if (states.stream()
                     .allMatch(info -> info.contains("cluster_state:ok")
                             && info.contains("cluster_slots_ok:16384")
-                            && info.contains("cluster_known_nodes:3"))) {
+                            && info.contains("cluster_known_nodes:" + nodes.size())
+                            && (info.contains("role:master") || info.contains("master_link_status:up")))) {
                 return;
             }
             last = states.stream().collect(Collectors.joining("\n---\n"));
@@ -145,6 +199,6 @@ final class RedisServers {
                 throw new IllegalStateException("interrupted while waiting for the cluster", e);
             }
         }
-        throw new IllegalStateException("the test cluster " + masters + " did not reach cluster_state:ok:\n" + last);
+        throw new IllegalStateException("the test cluster " + nodes + " did not reach cluster_state:ok:\n" + last);
     }
 }
