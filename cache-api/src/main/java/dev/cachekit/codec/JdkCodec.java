@@ -19,7 +19,10 @@ import java.util.Objects;
  * by the same kind of class allow-list as {@link KryoCodec}: a class outside it is refused before it
  * is loaded, and an {@link ObjectInputFilter} applies the decoding limits of {@link
  * AllowListBuilder} (depth, declared array lengths, references) before anything is allocated.
- * {@code Optional} is not {@code Serializable}, so this codec cannot write it.
+ * {@code Optional} is not {@code Serializable}, so this codec cannot write it. {@link #encode}
+ * reads its bytes back under the same limits, so a value this codec could not read (a string
+ * longer than {@code maxLength}, a collection that contains itself) fails when it is written, not
+ * on every read.
  *
  * <p>Slower and larger than Kryo; use it when values must be read by code that only knows Java
  * serialization. Thread-safe.
@@ -67,8 +70,31 @@ public final class JdkCodec implements Codec {
         return "jdk";
     }
 
+    /**
+     * Encodes a value, and reads the bytes back as {@link #decode} would, so that a value this codec
+     * would refuse to read (an array longer than {@code maxLength}, a graph deeper than {@code
+     * maxDepth}, a collection that contains itself, collections whose hashing exceeds the entry's
+     * allowance, a class off the allow-list anywhere in the graph) fails here, naming the limit,
+     * instead of being stored and failing every read.
+     *
+     * @throws CodecException if the value cannot be written, or could not be read back
+     */
     @Override
     public byte[] encode(Object value) {
+        byte[] bytes = write(value);
+        try {
+            decode(bytes, 0, bytes.length, Object.class);
+        } catch (CodecException e) {
+            throw new CodecException(
+                    "jdk refused to write a " + value.getClass().getName()
+                            + " that it could not read back; nothing was written: " + e.getMessage(),
+                    e);
+        }
+        return bytes;
+    }
+
+    /** The bytes of a value, without reading them back: what a writer without the check stored. */
+    byte[] write(Object value) {
         Objects.requireNonNull(value, "value");
         if (!allowList.allows(value.getClass().getName())) {
             throw new CodecException(ClassAllowList.adviceFor(value.getClass().getName(), "jdk"));
@@ -212,6 +238,11 @@ public final class JdkCodec implements Codec {
 
         @Override
         protected Object resolveObject(Object obj) {
+            if (obj instanceof String string) {
+                // The stream gives no filter a string's length; its chars are read by then, but
+                // maxLength holds for strings as it does for Kryo.
+                budget.declare(string.length(), 0, 0, "string");
+            }
             budget.walked(obj);
             return obj;
         }

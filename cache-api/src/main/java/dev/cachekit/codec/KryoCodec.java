@@ -17,8 +17,9 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * <p>Classes are written by name, not by registration id, so services that register their classes
  * in different orders still read each other's entries. Bytes that name a class outside the
  * allow-list fail with a {@link CodecException} naming the class, and the class is never loaded,
- * let alone initialized or instantiated. Writing such a class fails the same way, so a value that
- * could not be read back is never stored.
+ * let alone initialized or instantiated. Writing such a class fails the same way, and so does
+ * writing anything else this codec would refuse to read: {@link #encode} reads its bytes back under
+ * the same limits, so a value that could not be read back is never stored.
  *
  * <p>Allowed by default: {@code String}, the boxed primitives, {@code BigInteger}, {@code
  * BigDecimal}, {@code UUID}, {@code Date}, {@code Optional}, {@code Locale}, the common {@code
@@ -85,8 +86,25 @@ public final class KryoCodec implements Codec {
         return "kryo";
     }
 
+    /**
+     * Encodes a value, and reads the bytes back as {@link #decode} would, so that a value this codec
+     * would refuse to read (a string or collection longer than {@code maxLength}, a graph deeper
+     * than {@code maxDepth}, collections whose hashing exceeds the entry's allowance, a class off
+     * the allow-list) fails here, naming the limit, instead of being stored and failing every read.
+     *
+     * @throws CodecException if the value cannot be written, or could not be read back
+     */
     @Override
     public byte[] encode(Object value) {
+        byte[] bytes = write(value);
+        if (!readsBackTrivially(value)) {
+            readBack(bytes, value);
+        }
+        return bytes;
+    }
+
+    /** The bytes of a value, without reading them back: what a writer without the check stored. */
+    byte[] write(Object value) {
         Objects.requireNonNull(value, "value");
         KryoGuards.GuardedKryo kryo = pool.obtain();
         boolean healthy = false;
@@ -99,6 +117,31 @@ public final class KryoCodec implements Codec {
         } finally {
             release(kryo, healthy);
         }
+    }
+
+    private void readBack(byte[] bytes, Object value) {
+        try {
+            decode(bytes, 0, bytes.length, Object.class);
+        } catch (CodecException e) {
+            throw new CodecException(
+                    "kryo refused to write a " + value.getClass().getName()
+                            + " that it could not read back; nothing was written: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Values whose bytes are read back under any limits: reading them back would only cost time. */
+    private boolean readsBackTrivially(Object value) {
+        Class<?> type = value.getClass();
+        return type == Integer.class
+                || type == Long.class
+                || type == Boolean.class
+                || type == Double.class
+                || type == Float.class
+                || type == Short.class
+                || type == Byte.class
+                || type == Character.class
+                || (type == String.class && ((String) value).length() <= Math.min(limits.maxLength(), 1024));
     }
 
     @Override
@@ -128,7 +171,7 @@ public final class KryoCodec implements Codec {
             input.finish();
             healthy = true;
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError e) {
-            throw translate(e, "decoding");
+            throw translate(e, "decoding the entry");
         } finally {
             release(kryo, healthy);
         }
@@ -160,7 +203,7 @@ public final class KryoCodec implements Codec {
                 return new CodecException(ClassAllowList.adviceFor(notAllowed.className, "kryo"), e);
             }
             if (t instanceof DecodeBudget.LimitException limit) {
-                return new CodecException("kryo refused " + doing + " the entry: " + limit.getMessage(), e);
+                return new CodecException("kryo refused " + doing + ": " + limit.getMessage(), e);
             }
             if (t instanceof CodecException codec) {
                 return codec;
@@ -168,7 +211,7 @@ public final class KryoCodec implements Codec {
         }
         if (e instanceof KryoException && String.valueOf(e.getMessage()).startsWith("Max depth exceeded")) {
             return new CodecException(
-                    "kryo refused " + doing + " the entry: it nests deeper than maxDepth " + limits.maxDepth(), e);
+                    "kryo refused " + doing + ": it nests deeper than maxDepth " + limits.maxDepth(), e);
         }
         if (e instanceof StackOverflowError) {
             return new CodecException("kryo failed " + doing + ": the value nests too deeply (StackOverflowError)", e);

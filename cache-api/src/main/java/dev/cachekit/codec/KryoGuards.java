@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -260,6 +261,94 @@ final class KryoGuards {
         GuardedKryo(com.esotericsoftware.kryo.ClassResolver resolver, DecodeLimits limits) {
             super(resolver, null);
             this.input = new BoundedInput(limits);
+        }
+
+        /**
+         * Objects being written whose serializer builds them only after reading what they hold
+         * (the rebuilt immutable collections, records): a reference back to one of them from inside
+         * would read back as something else, so it is refused when written.
+         */
+        private final IdentityHashMap<Object, Boolean> building = new IdentityHashMap<>();
+
+        @Override
+        public void writeClassAndObject(Output output, Object object) {
+            if (object == null) {
+                super.writeClassAndObject(output, null);
+                return;
+            }
+            boolean builtAfter =
+                    enter(object, getRegistration(object.getClass()).getSerializer());
+            try {
+                super.writeClassAndObject(output, object);
+            } finally {
+                leave(object, builtAfter);
+            }
+        }
+
+        @Override
+        public void writeObject(Output output, Object object) {
+            boolean builtAfter =
+                    enter(object, getRegistration(object.getClass()).getSerializer());
+            try {
+                super.writeObject(output, object);
+            } finally {
+                leave(object, builtAfter);
+            }
+        }
+
+        @Override
+        public void writeObjectOrNull(Output output, Object object, Class type) {
+            boolean builtAfter = object != null
+                    && enter(object, getRegistration(object.getClass()).getSerializer());
+            try {
+                super.writeObjectOrNull(output, object, type);
+            } finally {
+                leave(object, builtAfter);
+            }
+        }
+
+        @Override
+        public void writeObject(Output output, Object object, Serializer serializer) {
+            boolean builtAfter = enter(object, serializer);
+            try {
+                super.writeObject(output, object, serializer);
+            } finally {
+                leave(object, builtAfter);
+            }
+        }
+
+        @Override
+        public void writeObjectOrNull(Output output, Object object, Serializer serializer) {
+            boolean builtAfter = object != null && enter(object, serializer);
+            try {
+                super.writeObjectOrNull(output, object, serializer);
+            } finally {
+                leave(object, builtAfter);
+            }
+        }
+
+        private boolean enter(Object object, Serializer serializer) {
+            if (!building.isEmpty() && building.containsKey(object)) {
+                throw new DecodeBudget.LimitException("a " + object.getClass().getName()
+                        + " contains itself, and kryo builds one only after reading what it holds, so it would"
+                        + " read back as another value; hold the cycle in a mutable collection such as an ArrayList");
+            }
+            boolean builtAfter = serializer instanceof RebuiltCollectionSerializer
+                    || serializer instanceof RebuiltMapSerializer
+                    || !(serializer.isImmutable()
+                            || serializer instanceof com.esotericsoftware.kryo.serializers.FieldSerializer
+                            || serializer instanceof CollectionSerializer
+                            || serializer instanceof MapSerializer);
+            if (builtAfter) {
+                building.put(object, Boolean.TRUE);
+            }
+            return builtAfter;
+        }
+
+        private void leave(Object object, boolean builtAfter) {
+            if (builtAfter) {
+                building.remove(object);
+            }
         }
 
         private static <T> T walked(Input input, T value) {
