@@ -333,12 +333,19 @@ final class KryoGuards {
                         + " contains itself, and kryo builds one only after reading what it holds, so it would"
                         + " read back as another value; hold the cycle in a mutable collection such as an ArrayList");
             }
-            boolean builtAfter = serializer instanceof RebuiltCollectionSerializer
-                    || serializer instanceof RebuiltMapSerializer
-                    || !(serializer.isImmutable()
-                            || serializer instanceof com.esotericsoftware.kryo.serializers.FieldSerializer
-                            || serializer instanceof CollectionSerializer
-                            || serializer instanceof MapSerializer);
+            // Field, collection, map and array serializers make the object before reading what it
+            // holds; values that hold nothing cannot be reached from inside themselves.
+            boolean builtAfter = !(serializer instanceof com.esotericsoftware.kryo.serializers.FieldSerializer
+                    || serializer instanceof CollectionSerializer
+                    || serializer instanceof MapSerializer
+                    || object instanceof CharSequence
+                    || object instanceof Number
+                    || object instanceof Boolean
+                    || object instanceof Character
+                    || object instanceof Enum<?>
+                    || object instanceof java.time.temporal.TemporalAccessor
+                    || object instanceof java.util.UUID
+                    || object.getClass().isArray());
             if (builtAfter) {
                 building.put(object, Boolean.TRUE);
             }

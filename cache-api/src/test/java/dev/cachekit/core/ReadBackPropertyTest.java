@@ -103,7 +103,7 @@ class ReadBackPropertyTest {
         try (Cache cache = Caches.builder().uri("memory:").codec(codec).build()) {
             for (int i = 0; i < VALUES; i++) {
                 long seed = 1_000L * name.hashCode() + i;
-                Object value = new Generator(new Random(seed)).value(0);
+                Object value = new Generator(new Random(seed), codec instanceof KryoCodec).value(0);
                 String key = "k" + i;
                 try {
                     cache.put(key, value);
@@ -144,8 +144,16 @@ class ReadBackPropertyTest {
         /** Containers this value may still hold, so that a value stays small however it branches. */
         private int containers = 60;
 
-        Generator(Random random) {
+        /**
+         * Whether to make cycles back into a record or an immutable collection. Java serialization
+         * reads a reference back into one of them, from inside it, as null or as its serial form,
+         * and the jdk codec does not detect that yet; Kryo refuses such cycles at put.
+         */
+        private final boolean cyclesThroughRebuilt;
+
+        Generator(Random random, boolean cyclesThroughRebuilt) {
             this.random = random;
+            this.cyclesThroughRebuilt = cyclesThroughRebuilt;
         }
 
         Object value(int depth) {
@@ -213,7 +221,7 @@ class ReadBackPropertyTest {
 
         private Object container(int depth) {
             int n = length();
-            switch (random.nextInt(16)) {
+            switch (random.nextInt(18)) {
                 case 0, 1 -> {
                     List<Object> list = random.nextBoolean() ? new ArrayList<>() : new LinkedList<>();
                     for (int i = 0; i < n; i++) {
@@ -320,6 +328,26 @@ class ReadBackPropertyTest {
                     inner.add(value(depth + 1));
                     inner.add(view);
                     return random.nextBoolean() ? view : inner;
+                }
+                case 15 -> {
+                    if (!cyclesThroughRebuilt) {
+                        return leaf();
+                    }
+                    // A record reached again from inside itself, through a list.
+                    List<Object> list = new ArrayList<>();
+                    Pair pair = new Pair(list, value(depth + 1));
+                    list.add(pair);
+                    return random.nextBoolean() ? pair : list;
+                }
+                case 16 -> {
+                    if (!cyclesThroughRebuilt) {
+                        return leaf();
+                    }
+                    // An immutable list reached again from inside itself, through a list.
+                    List<Object> list = new ArrayList<>();
+                    List<Object> immutable = List.of(list, "x");
+                    list.add(immutable);
+                    return random.nextBoolean() ? immutable : list;
                 }
                 default -> {
                     Object[] array = new Object[n];
