@@ -11,6 +11,8 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -96,7 +98,14 @@ public final class JdkCodec implements Codec {
     /** The bytes of a value, without reading them back: what a writer without the check stored. */
     byte[] write(Object value) {
         Objects.requireNonNull(value, "value");
-        if (!allowList.allows(value.getClass().getName())) {
+        if (Proxy.isProxyClass(value.getClass())) {
+            String[] interfaces = interfaceNames(value.getClass());
+            List<String> refused = allowList.refusedInterfaces(interfaces);
+            if (!refused.isEmpty()) {
+                throw new CodecException(
+                        ClassAllowList.proxyAdvice(value.getClass().getName(), interfaces, refused, "jdk"));
+            }
+        } else if (!allowList.allows(value.getClass().getName())) {
             throw new CodecException(ClassAllowList.adviceFor(value.getClass().getName(), "jdk"));
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
@@ -138,7 +147,7 @@ public final class JdkCodec implements Codec {
             in = new BoundedInputStream(new ByteArrayInputStream(bytes, offset, length), budget, length);
             return CodecTypes.cast(in.readObject(), type);
         } catch (NotAllowedException e) {
-            throw new CodecException(ClassAllowList.adviceFor(e.className, "jdk"), e);
+            throw new CodecException(e.advice != null ? e.advice : ClassAllowList.adviceFor(e.className, "jdk"), e);
         } catch (IOException
                 | ClassNotFoundException
                 | RuntimeException
@@ -208,7 +217,9 @@ public final class JdkCodec implements Codec {
             if (type == null) {
                 return ObjectInputFilter.Status.UNDECIDED;
             }
-            if (!type.isPrimitive() && !allowList.allows(type.getName())) {
+            // A proxy's interfaces were judged by resolveProxyClass; its handler is judged as it comes.
+            boolean proxy = Proxy.isProxyClass(type) || type == Proxy.class;
+            if (!type.isPrimitive() && !proxy && !allowList.allows(type.getName())) {
                 return refuse(ClassAllowList.adviceFor(type.getName(), "jdk"));
             }
             if (type.isArray() && info.arrayLength() >= 0) {
@@ -250,6 +261,10 @@ public final class JdkCodec implements Codec {
         @Override
         protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
             String name = desc.getName();
+            if (name.equals(PROXY)) {
+                // The superclass of every proxy class; an instance of it alone implements nothing.
+                return Proxy.class;
+            }
             if (!allowList.allows(name)) {
                 throw new NotAllowedException(name);
             }
@@ -261,8 +276,21 @@ public final class JdkCodec implements Codec {
         }
 
         @Override
-        protected Class<?> resolveProxyClass(String[] interfaces) throws IOException {
-            throw new NotAllowedException("java.lang.reflect.Proxy");
+        @SuppressWarnings("deprecation") // Proxy.getProxyClass: the stream gives interfaces, not an instance
+        protected Class<?> resolveProxyClass(String[] interfaces) throws IOException, ClassNotFoundException {
+            List<String> refused = allowList.refusedInterfaces(interfaces);
+            if (!refused.isEmpty()) {
+                throw new NotAllowedException(PROXY, ClassAllowList.proxyAdvice(null, interfaces, refused, "jdk"));
+            }
+            Class<?>[] types = new Class<?>[interfaces.length];
+            for (int i = 0; i < interfaces.length; i++) {
+                types[i] = Class.forName(interfaces[i], false, classLoader);
+            }
+            try {
+                return Proxy.getProxyClass(classLoader, types);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidClassException(PROXY, "cannot make a proxy of these interfaces: " + e.getMessage());
+            }
         }
     }
 
@@ -279,13 +307,31 @@ public final class JdkCodec implements Codec {
         return 1;
     }
 
+    private static final String PROXY = "java.lang.reflect.Proxy";
+
+    private static String[] interfaceNames(Class<?> proxyClass) {
+        Class<?>[] interfaces = proxyClass.getInterfaces();
+        String[] names = new String[interfaces.length];
+        for (int i = 0; i < interfaces.length; i++) {
+            names[i] = interfaces[i].getName();
+        }
+        return names;
+    }
+
     private static final class NotAllowedException extends InvalidClassException {
         private static final long serialVersionUID = 1L;
         private final String className;
+        /** The whole message, when the class name alone does not say what to allow (a proxy). */
+        private final String advice;
 
         NotAllowedException(String className) {
+            this(className, null);
+        }
+
+        NotAllowedException(String className, String advice) {
             super(className, "not on the allow-list");
             this.className = className;
+            this.advice = advice;
         }
     }
 

@@ -28,7 +28,9 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * their fields) are added with {@link Builder#allowClass} or {@link Builder#allowPackage}. The
  * JDK's immutable and unmodifiable collections ({@code List.of}, {@code Map.of}, {@code
  * Collections.unmodifiableList}, {@code emptyList}, {@code singletonList}, {@code Arrays.asList},
- * ...) are allowed too, and records whose components are allowed once the record is.
+ * ...) are allowed too, and records whose components are allowed once the record is. A {@link
+ * java.lang.reflect.Proxy} is allowed when every interface it implements is (its handler is judged
+ * by its own class); a refused one is named with its interfaces and the calls that allow them.
  *
  * <p>Decoding is bounded (see {@link AllowListBuilder#maxDepth}, {@link AllowListBuilder#maxLength}
  * and {@link AllowListBuilder#allocationRatio}): lengths are checked before anything of that length
@@ -187,13 +189,19 @@ public final class KryoCodec implements Codec {
 
     private KryoGuards.GuardedKryo newKryo() {
         KryoGuards.GuardedKryo kryo =
-                new KryoGuards.GuardedKryo(new AllowListClassResolver(allowList, classLoader), limits);
+                new KryoGuards.GuardedKryo(new AllowListClassResolver(allowList, classLoader), limits, allowList);
         kryo.setRegistrationRequired(false);
         kryo.setReferences(true);
         kryo.setClassLoader(classLoader);
         kryo.setMaxDepth(limits.maxDepth());
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
         KryoGuards.install(kryo);
+        // Registered, so written by id: the resolver never sees the handler interface's name.
+        // A proxy class is defined in the loader that sees its interfaces, not the allow-list's: its
+        // code links JDK classes the allow-list would refuse.
+        kryo.register(
+                java.lang.reflect.InvocationHandler.class,
+                new KryoGuards.ProxySerializer(allowList, classLoader.getParent()));
         return kryo;
     }
 
@@ -201,6 +209,9 @@ public final class KryoCodec implements Codec {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof NotAllowedException notAllowed) {
                 return new CodecException(ClassAllowList.adviceFor(notAllowed.className, "kryo"), e);
+            }
+            if (t instanceof KryoGuards.ProxyRefusedException proxy) {
+                return new CodecException(proxy.getMessage(), e);
             }
             if (t instanceof DecodeBudget.LimitException limit) {
                 return new CodecException("kryo refused " + doing + ": " + limit.getMessage(), e);

@@ -9,6 +9,8 @@ import com.esotericsoftware.kryo.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultArraySerializers;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -258,9 +260,26 @@ final class KryoGuards {
         /** This instance's input, used by whoever holds the instance: no input is made per decode. */
         final BoundedInput input;
 
-        GuardedKryo(com.esotericsoftware.kryo.ClassResolver resolver, DecodeLimits limits) {
+        private final ClassAllowList allowList;
+
+        GuardedKryo(com.esotericsoftware.kryo.ClassResolver resolver, DecodeLimits limits, ClassAllowList allowList) {
             super(resolver, null);
             this.input = new BoundedInput(limits);
+            this.allowList = allowList;
+        }
+
+        /** Kryo writes every proxy as an InvocationHandler; it is judged by its interfaces instead. */
+        @Override
+        public com.esotericsoftware.kryo.Registration getRegistration(Class type) {
+            if (Proxy.isProxyClass(type)) {
+                String[] interfaces = ProxySerializer.interfaceNames(type);
+                List<String> refused = allowList.refusedInterfaces(interfaces);
+                if (!refused.isEmpty()) {
+                    throw new ProxyRefusedException(
+                            ClassAllowList.proxyAdvice(type.getName(), interfaces, refused, "kryo"));
+                }
+            }
+            return super.getRegistration(type);
         }
 
         /**
@@ -479,6 +498,82 @@ final class KryoGuards {
                 budget(input).declare(length - 1, 1, remaining(input), "java.lang.String[]");
             }
             return super.read(kryo, input, type);
+        }
+    }
+
+    /** A proxy refused for its interfaces; the codec turns it into a {@code CodecException}. */
+    static final class ProxyRefusedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ProxyRefusedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Writes a {@link Proxy} as its interfaces' names and its handler, and reads it back only when
+     * every interface is allowed; the handler is an object like any other, allowed or refused by
+     * its class. Kryo hands every proxy to the serializer of {@link InvocationHandler}.
+     */
+    static final class ProxySerializer extends Serializer<Object> {
+        private final ClassAllowList allowList;
+        private final ClassLoader classLoader;
+
+        ProxySerializer(ClassAllowList allowList, ClassLoader classLoader) {
+            this.allowList = allowList;
+            this.classLoader = classLoader;
+        }
+
+        static String[] interfaceNames(Class<?> proxyClass) {
+            Class<?>[] interfaces = proxyClass.getInterfaces();
+            String[] names = new String[interfaces.length];
+            for (int i = 0; i < interfaces.length; i++) {
+                names[i] = interfaces[i].getName();
+            }
+            return names;
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, Object proxy) {
+            String[] names = interfaceNames(proxy.getClass());
+            output.writeVarInt(names.length, true);
+            for (String name : names) {
+                output.writeString(name);
+            }
+            kryo.writeClassAndObject(output, Proxy.getInvocationHandler(proxy));
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes") // Kryo's signature
+        public Object read(Kryo kryo, Input input, Class type) {
+            int count = input.readVarInt(true);
+            // A class implements at most 65535 interfaces.
+            budget(input).declare(Math.min(count, 65_536), 1, remaining(input), "proxy");
+            String[] names = new String[count];
+            for (int i = 0; i < count; i++) {
+                names[i] = input.readString();
+            }
+            List<String> refused = allowList.refusedInterfaces(names);
+            if (!refused.isEmpty()) {
+                throw new ProxyRefusedException(ClassAllowList.proxyAdvice(null, names, refused, "kryo"));
+            }
+            Class<?>[] interfaces = new Class<?>[count];
+            try {
+                for (int i = 0; i < count; i++) {
+                    interfaces[i] = Class.forName(names[i], false, classLoader);
+                }
+            } catch (ClassNotFoundException e) {
+                throw new KryoException("a proxy's interface is allowed but cannot be found", e);
+            }
+            Object handler = kryo.readClassAndObject(input);
+            if (!(handler instanceof InvocationHandler invocationHandler)) {
+                throw new KryoException("a proxy's handler is not an InvocationHandler");
+            }
+            try {
+                return Proxy.newProxyInstance(classLoader, interfaces, invocationHandler);
+            } catch (IllegalArgumentException e) {
+                throw new KryoException("cannot make a proxy of these interfaces: " + e.getMessage());
+            }
         }
     }
 
