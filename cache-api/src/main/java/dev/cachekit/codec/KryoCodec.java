@@ -99,7 +99,7 @@ public final class KryoCodec implements Codec {
     @Override
     public byte[] encode(Object value) {
         byte[] bytes = write(value);
-        if (!readsBackTrivially(value)) {
+        if (!limits.readsBackTrivially(value)) {
             readBack(bytes, value);
         }
         return bytes;
@@ -130,20 +130,6 @@ public final class KryoCodec implements Codec {
                             + " that it could not read back; nothing was written: " + e.getMessage(),
                     e);
         }
-    }
-
-    /** Values whose bytes are read back under any limits: reading them back would only cost time. */
-    private boolean readsBackTrivially(Object value) {
-        Class<?> type = value.getClass();
-        return type == Integer.class
-                || type == Long.class
-                || type == Boolean.class
-                || type == Double.class
-                || type == Float.class
-                || type == Short.class
-                || type == Byte.class
-                || type == Character.class
-                || (type == String.class && ((String) value).length() <= Math.min(limits.maxLength(), 1024));
     }
 
     @Override

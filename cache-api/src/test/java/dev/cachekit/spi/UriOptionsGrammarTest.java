@@ -112,6 +112,43 @@ class UriOptionsGrammarTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
+    @ValueSource(
+            strings = {
+                "memory:?ttl=5s\r\n",
+                "memory:?ttl=5s\n",
+                "memory:?ttl=\n5s",
+                "memory:?ttl=\t5s",
+                "memory:?ttl=5s\u00a0",
+                "memory:?ttl=5s&prefix=a b",
+                "\nmemory:?ttl=5s",
+                "memory:?ttl=5s "
+            })
+    @DisplayName("a URI written with a raw line break, tab or space is refused, naming the option it is in")
+    void rawBlanks(String uri) {
+        Throwable failure = catchThrowable(() -> Caches.open(uri).close());
+
+        assertThat(failure)
+                .isInstanceOf(CacheConfigurationException.class)
+                .hasMessageContaining("space or control character");
+        assertThat(failure.getMessage()).doesNotContainPattern("[\\x00-\\x1f]");
+        if (uri.contains("5s\r\n")) {
+            assertThat(failure).hasMessageStartingWith("option 'ttl=5s\\r\\n' in cache URI 'memory:?ttl=5s\\r\\n'");
+        }
+        if (uri.contains("a b")) {
+            assertThat(failure).hasMessageStartingWith("option 'prefix=a b'");
+        }
+    }
+
+    @Test
+    @DisplayName("a password option with a space is not shown in the message")
+    void rawBlankInSecret() {
+        assertThatThrownBy(() -> Caches.open("memory:?password=S3cr3t Pw&ttl=5s"))
+                .isInstanceOf(CacheConfigurationException.class)
+                .hasMessageStartingWith("option 'password=***' in")
+                .hasMessageNotContaining("S3cr3t");
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
     @ValueSource(strings = {"fail\n", " fail", "fail ", "FAIL", "Load", "\tload", "load\r\n", "ｆａｉｌ"})
     @DisplayName("a word option (onLoadTimeout, onStoreError) takes its words exactly")
     void words(String text) {
