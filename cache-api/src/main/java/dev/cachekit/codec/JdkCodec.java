@@ -24,7 +24,13 @@ import java.util.Objects;
  * {@code Optional} is not {@code Serializable}, so this codec cannot write it. {@link #encode}
  * reads its bytes back under the same limits, so a value this codec could not read (a string
  * longer than {@code maxLength}, a collection that contains itself) fails when it is written, not
- * on every read.
+ * on every read. Not detected yet: a record or an immutable collection ({@code List.of}, ...)
+ * reached again from inside itself reads back as {@code null} or as its serial form, since Java
+ * serialization builds those only after reading what they hold.
+ *
+ * <p>A {@link java.lang.reflect.Proxy} is read and written when every interface it implements is
+ * allowed (its handler is judged by its own class); a refused one is named with its interfaces and
+ * the calls that allow them.
  *
  * <p>Slower and larger than Kryo; use it when values must be read by code that only knows Java
  * serialization. Thread-safe.
