@@ -24,9 +24,10 @@ import java.util.Objects;
  * {@code Optional} is not {@code Serializable}, so this codec cannot write it. {@link #encode}
  * reads its bytes back under the same limits, so a value this codec could not read (a string
  * longer than {@code maxLength}, a collection that contains itself) fails when it is written, not
- * on every read. Not detected yet: a record or an immutable collection ({@code List.of}, ...)
- * reached again from inside itself reads back as {@code null} or as its serial form, since Java
- * serialization builds those only after reading what they hold.
+ * on every read; so does a record or an immutable collection ({@code List.of}, ...) reached again
+ * from inside itself through collections, maps, arrays and records, which Java serialization would
+ * read back as {@code null} or as its serial form (it builds those only after reading what they
+ * hold). Such a cycle through the fields of another class is not detected.
  *
  * <p>A {@link java.lang.reflect.Proxy} is read and written when every interface it implements is
  * allowed (its handler is judged by its own class); a refused one is named with its interfaces and
@@ -92,6 +93,14 @@ public final class JdkCodec implements Codec {
         byte[] bytes = write(value);
         if (limits.readsBackTrivially(value)) {
             return bytes;
+        }
+        try {
+            RebuiltCycles.check(value, "jdk");
+        } catch (CodecException e) {
+            throw new CodecException(
+                    "jdk refused to write a " + value.getClass().getName()
+                            + " that it could not read back; nothing was written: " + e.getMessage(),
+                    e);
         }
         try {
             decode(bytes, 0, bytes.length, Object.class);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("A value the codec could not read back")
 class PutReadsBackTest {
@@ -99,6 +100,39 @@ class PutReadsBackTest {
             assertThat(read).hasSize(2);
             assertThat(read.get(0)).isEqualTo("a");
             assertThat(read.get(1)).isSameAs(read);
+        }
+    }
+
+    /** A record that may hold anything. */
+    record Holder(Object value) implements java.io.Serializable {}
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"kryo", "jdk"})
+    @DisplayName(
+            "a record or List.of reached again from inside itself is refused; entered from the list, it round-trips")
+    void cycleThroughRecord(String name) {
+        Codec codec = name.equals("kryo")
+                ? KryoCodec.builder().allowClass(Holder.class).build()
+                : JdkCodec.builder().allowClass(Holder.class).build();
+        List<Object> list = new ArrayList<>();
+        Holder holder = new Holder(list);
+        list.add(holder);
+        List<Object> other = new ArrayList<>();
+        List<Object> immutable = List.of(other, "x");
+        other.add(immutable);
+        try (Cache cache = cache(codec)) {
+            for (Object value : List.of(holder, immutable)) {
+                assertThatThrownBy(() -> cache.put("cycle", value))
+                        .as(value.getClass().getName())
+                        .isInstanceOf(CodecException.class)
+                        .hasMessageContaining("'cachekit:e|cycle'")
+                        .hasMessageContaining(value.getClass().getName() + " contains itself");
+            }
+            assertThat(cache.get("cycle", Object.class).isHit()).isFalse();
+
+            cache.put("list", list);
+            List<?> read = (List<?>) cache.get("list", Object.class).value();
+            assertThat(((Holder) read.get(0)).value()).isSameAs(read);
         }
     }
 
