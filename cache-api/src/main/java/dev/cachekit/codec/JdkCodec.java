@@ -95,15 +95,9 @@ public final class JdkCodec implements Codec {
             return bytes;
         }
         try {
-            RebuiltCycles.check(value, "jdk");
-        } catch (CodecException e) {
-            throw new CodecException(
-                    "jdk refused to write a " + value.getClass().getName()
-                            + " that it could not read back; nothing was written: " + e.getMessage(),
-                    e);
-        }
-        try {
+            // The decode first: it bounds the depth the walk then recurses to.
             decode(bytes, 0, bytes.length, Object.class);
+            RebuiltCycles.check(value, "jdk");
         } catch (CodecException e) {
             throw new CodecException(
                     "jdk refused to write a " + value.getClass().getName()

@@ -41,7 +41,11 @@ final class RebuiltCycles {
      * @throws CodecException naming the object's class
      */
     static void check(Object value, String codecName) {
-        new RebuiltCycles().walk(value, codecName);
+        try {
+            new RebuiltCycles().walk(value, codecName);
+        } catch (StackOverflowError e) {
+            throw new CodecException("the value nests too deeply to be checked (StackOverflowError)", e);
+        }
     }
 
     private void walk(Object value, String codecName) {
