@@ -25,9 +25,10 @@ import java.util.Objects;
  * reads its bytes back under the same limits, so a value this codec could not read (a string
  * longer than {@code maxLength}, a collection that contains itself) fails when it is written, not
  * on every read; so does a record or an immutable collection ({@code List.of}, ...) reached again
- * from inside itself through collections, maps, arrays and records, which Java serialization would
- * read back as {@code null} or as its serial form (it builds those only after reading what they
- * hold). Such a cycle through the fields of another class is not detected.
+ * from inside itself, which Java serialization would read back as {@code null} or as its serial
+ * form (it builds those only after reading what they hold). Such cycles are found through
+ * collections, maps, arrays, records and the serializable fields of classes outside the JDK; not
+ * through what a class's own {@code writeObject} writes.
  *
  * <p>A {@link java.lang.reflect.Proxy} is read and written when every interface it implements is
  * allowed (its handler is judged by its own class); a refused one is named with its interfaces and
