@@ -40,20 +40,34 @@ public interface Cache extends CacheView, AutoCloseable {
     Duration FOREVER = ChronoUnit.FOREVER.getDuration();
 
     /**
-     * A view whose entries carry these tags (in any order).
+     * A view whose entries carry these tags (in any order; a name given twice counts once).
+     *
+     * <p>A view takes at most 65,535 distinct tags, and so an entry carries at most that many: the
+     * entry records each tag's name and version (in two bytes of count), and every read through the
+     * view fetches all of their versions, so far fewer are sensible. Each name takes at most 65,535
+     * bytes in UTF-8 (once {@code %}, {@code |} and lone surrogates are escaped), and its store key
+     * must fit the store's key limit.
      *
      * @param tags one or more non-empty tag names
      * @return the tagged view
-     * @throws IllegalArgumentException if no tag is given or one is empty
+     * @throws IllegalArgumentException if no tag is given, one is empty or too long, or more than
+     *     65,535 distinct tags are given
      */
     TaggedCache tags(String... tags);
 
     /**
-     * A view whose entries carry these tags (in any order).
+     * A view whose entries carry these tags (in any order; a name given twice counts once).
+     *
+     * <p>A view takes at most 65,535 distinct tags, and so an entry carries at most that many: the
+     * entry records each tag's name and version (in two bytes of count), and every read through the
+     * view fetches all of their versions, so far fewer are sensible. Each name takes at most 65,535
+     * bytes in UTF-8 (once {@code %}, {@code |} and lone surrogates are escaped), and its store key
+     * must fit the store's key limit.
      *
      * @param tags one or more non-empty tag names
      * @return the tagged view
-     * @throws IllegalArgumentException if no tag is given or one is empty
+     * @throws IllegalArgumentException if no tag is given, one is empty or too long, or more than
+     *     65,535 distinct tags are given
      */
     TaggedCache tags(Collection<String> tags);
 

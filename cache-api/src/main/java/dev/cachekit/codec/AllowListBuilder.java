@@ -14,7 +14,9 @@ import java.util.Set;
  * elements per byte of the entry (plus 4,096). Hashing the collections of one entry may visit at
  * most {@code allocationRatio} elements per byte of the entry plus 1,000,000, counting a collection
  * shared by several references once per reference (the work {@code hashCode} does). An entry over a
- * limit fails to decode with a {@link dev.cachekit.CodecException} naming the limit.
+ * limit fails to decode with a {@link dev.cachekit.CodecException} naming the limit; the codecs
+ * read every value back under the same limits when they encode it, so such a value is refused when
+ * it is written rather than stored.
  *
  * @param <B> the concrete builder
  * @param <C> the codec it builds

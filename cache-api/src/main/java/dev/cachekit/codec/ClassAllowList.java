@@ -141,6 +141,63 @@ final class ClassAllowList {
         return dot > 0 ? advice + " or .allowPackage(\"" + name.substring(0, dot + 1) + "\")" : advice;
     }
 
+    /**
+     * The interfaces of a proxy that the list does not allow, in the order the proxy names them;
+     * a proxy is allowed when all its interfaces are (its handler is judged as any other object).
+     */
+    java.util.List<String> refusedInterfaces(String[] interfaces) {
+        java.util.List<String> refused = new java.util.ArrayList<>();
+        for (String name : interfaces) {
+            if (!allows(name)) {
+                refused.add(name);
+            }
+        }
+        return refused;
+    }
+
+    /**
+     * Why a {@link java.lang.reflect.Proxy} was refused: its class (when known) and the interfaces
+     * to allow, as builder calls; never the advice to allow {@code java.lang.reflect.}.
+     *
+     * @param proxyClass the proxy's class name, or null when reading (the stream names none)
+     * @param interfaces every interface the proxy implements
+     * @param refused those the list does not allow
+     */
+    static String proxyAdvice(
+            String proxyClass, String[] interfaces, java.util.List<String> refused, String codecName) {
+        StringBuilder names = new StringBuilder();
+        for (String name : interfaces) {
+            names.append(names.length() == 0 ? "" : ", ").append(Printable.escape(name));
+        }
+        String what = proxyClass == null
+                ? "the entry holds a java.lang.reflect.Proxy implementing " + names
+                : "the value is a java.lang.reflect.Proxy (class " + Printable.escape(proxyClass) + ") implementing "
+                        + names;
+        StringBuilder calls =
+                new StringBuilder(codecName.equals("kryo") ? "KryoCodec" : "JdkCodec").append(".builder()");
+        boolean allNames = true;
+        for (String name : refused) {
+            if (isBinaryName(name)) {
+                calls.append(".allowClass(\"").append(name).append("\")");
+            } else {
+                allNames = false;
+            }
+        }
+        String advice = refused.isEmpty() || !allNames
+                ? ""
+                : "; allow its interfaces with " + calls + ", and its InvocationHandler's class likewise";
+        return what
+                + (refused.isEmpty()
+                        ? ""
+                        : ", and "
+                                + String.join(
+                                        ", ",
+                                        refused.stream().map(Printable::escape).toList())
+                                + (refused.size() == 1 ? " is" : " are") + " not on the " + codecName
+                                + " codec's allow-list")
+                + advice;
+    }
+
     private static boolean isBinaryName(String name) {
         if (name.isEmpty() || name.length() > 1000) {
             return false;

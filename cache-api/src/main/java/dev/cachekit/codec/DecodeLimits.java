@@ -21,6 +21,23 @@ record DecodeLimits(int maxDepth, int maxLength, int allocationRatio) {
     /** Collection elements hashing may walk in any entry, however small. */
     static final long HASH_WORK_FLOOR = 1_000_000;
 
+    /**
+     * Whether a value reads back under these limits whatever they are, so that reading its bytes
+     * back when it is written would only cost time: a boxed primitive, or a short string.
+     */
+    boolean readsBackTrivially(Object value) {
+        Class<?> type = value.getClass();
+        return type == Integer.class
+                || type == Long.class
+                || type == Boolean.class
+                || type == Double.class
+                || type == Float.class
+                || type == Short.class
+                || type == Byte.class
+                || type == Character.class
+                || (type == String.class && ((String) value).length() <= Math.min(maxLength, 1024));
+    }
+
     static final DecodeLimits DEFAULTS =
             new DecodeLimits(DEFAULT_MAX_DEPTH, DEFAULT_MAX_LENGTH, DEFAULT_ALLOCATION_RATIO);
 }

@@ -11,6 +11,8 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -19,7 +21,18 @@ import java.util.Objects;
  * by the same kind of class allow-list as {@link KryoCodec}: a class outside it is refused before it
  * is loaded, and an {@link ObjectInputFilter} applies the decoding limits of {@link
  * AllowListBuilder} (depth, declared array lengths, references) before anything is allocated.
- * {@code Optional} is not {@code Serializable}, so this codec cannot write it.
+ * {@code Optional} is not {@code Serializable}, so this codec cannot write it. {@link #encode}
+ * reads its bytes back under the same limits, so a value this codec could not read (a string
+ * longer than {@code maxLength}, a collection that contains itself) fails when it is written, not
+ * on every read; so does a record or an immutable collection ({@code List.of}, ...) reached again
+ * from inside itself, which Java serialization would read back as {@code null} or as its serial
+ * form (it builds those only after reading what they hold). Such cycles are found through
+ * collections, maps, arrays, records and the serializable fields of classes outside the JDK; not
+ * through what a class's own {@code writeObject} writes.
+ *
+ * <p>A {@link java.lang.reflect.Proxy} is read and written when every interface it implements is
+ * allowed (its handler is judged by its own class); a refused one is named with its interfaces and
+ * the calls that allow them.
  *
  * <p>Slower and larger than Kryo; use it when values must be read by code that only knows Java
  * serialization. Thread-safe.
@@ -67,10 +80,45 @@ public final class JdkCodec implements Codec {
         return "jdk";
     }
 
+    /**
+     * Encodes a value, and reads the bytes back as {@link #decode} would, so that a value this codec
+     * would refuse to read (an array longer than {@code maxLength}, a graph deeper than {@code
+     * maxDepth}, a collection that contains itself, collections whose hashing exceeds the entry's
+     * allowance, a class off the allow-list anywhere in the graph) fails here, naming the limit,
+     * instead of being stored and failing every read.
+     *
+     * @throws CodecException if the value cannot be written, or could not be read back
+     */
     @Override
     public byte[] encode(Object value) {
+        byte[] bytes = write(value);
+        if (limits.readsBackTrivially(value)) {
+            return bytes;
+        }
+        try {
+            // The decode first: it bounds the depth the walk then recurses to.
+            decode(bytes, 0, bytes.length, Object.class);
+            RebuiltCycles.check(value, "jdk");
+        } catch (CodecException e) {
+            throw new CodecException(
+                    "jdk refused to write a " + value.getClass().getName()
+                            + " that it could not read back; nothing was written: " + e.getMessage(),
+                    e);
+        }
+        return bytes;
+    }
+
+    /** The bytes of a value, without reading them back: what a writer without the check stored. */
+    byte[] write(Object value) {
         Objects.requireNonNull(value, "value");
-        if (!allowList.allows(value.getClass().getName())) {
+        if (Proxy.isProxyClass(value.getClass())) {
+            String[] interfaces = interfaceNames(value.getClass());
+            List<String> refused = allowList.refusedInterfaces(interfaces);
+            if (!refused.isEmpty()) {
+                throw new CodecException(
+                        ClassAllowList.proxyAdvice(value.getClass().getName(), interfaces, refused, "jdk"));
+            }
+        } else if (!allowList.allows(value.getClass().getName())) {
             throw new CodecException(ClassAllowList.adviceFor(value.getClass().getName(), "jdk"));
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
@@ -112,7 +160,7 @@ public final class JdkCodec implements Codec {
             in = new BoundedInputStream(new ByteArrayInputStream(bytes, offset, length), budget, length);
             return CodecTypes.cast(in.readObject(), type);
         } catch (NotAllowedException e) {
-            throw new CodecException(ClassAllowList.adviceFor(e.className, "jdk"), e);
+            throw new CodecException(e.advice != null ? e.advice : ClassAllowList.adviceFor(e.className, "jdk"), e);
         } catch (IOException
                 | ClassNotFoundException
                 | RuntimeException
@@ -182,7 +230,9 @@ public final class JdkCodec implements Codec {
             if (type == null) {
                 return ObjectInputFilter.Status.UNDECIDED;
             }
-            if (!type.isPrimitive() && !allowList.allows(type.getName())) {
+            // A proxy's interfaces were judged by resolveProxyClass; its handler is judged as it comes.
+            boolean proxy = Proxy.isProxyClass(type) || type == Proxy.class;
+            if (!type.isPrimitive() && !proxy && !allowList.allows(type.getName())) {
                 return refuse(ClassAllowList.adviceFor(type.getName(), "jdk"));
             }
             if (type.isArray() && info.arrayLength() >= 0) {
@@ -212,6 +262,11 @@ public final class JdkCodec implements Codec {
 
         @Override
         protected Object resolveObject(Object obj) {
+            if (obj instanceof String string) {
+                // The stream gives no filter a string's length; its chars are read by then, but
+                // maxLength holds for strings as it does for Kryo.
+                budget.declare(string.length(), 0, 0, "string");
+            }
             budget.walked(obj);
             return obj;
         }
@@ -219,6 +274,10 @@ public final class JdkCodec implements Codec {
         @Override
         protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
             String name = desc.getName();
+            if (name.equals(PROXY)) {
+                // The superclass of every proxy class; an instance of it alone implements nothing.
+                return Proxy.class;
+            }
             if (!allowList.allows(name)) {
                 throw new NotAllowedException(name);
             }
@@ -230,8 +289,21 @@ public final class JdkCodec implements Codec {
         }
 
         @Override
-        protected Class<?> resolveProxyClass(String[] interfaces) throws IOException {
-            throw new NotAllowedException("java.lang.reflect.Proxy");
+        @SuppressWarnings("deprecation") // Proxy.getProxyClass: the stream gives interfaces, not an instance
+        protected Class<?> resolveProxyClass(String[] interfaces) throws IOException, ClassNotFoundException {
+            List<String> refused = allowList.refusedInterfaces(interfaces);
+            if (!refused.isEmpty()) {
+                throw new NotAllowedException(PROXY, ClassAllowList.proxyAdvice(null, interfaces, refused, "jdk"));
+            }
+            Class<?>[] types = new Class<?>[interfaces.length];
+            for (int i = 0; i < interfaces.length; i++) {
+                types[i] = Class.forName(interfaces[i], false, classLoader);
+            }
+            try {
+                return Proxy.getProxyClass(classLoader, types);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidClassException(PROXY, "cannot make a proxy of these interfaces: " + e.getMessage());
+            }
         }
     }
 
@@ -248,13 +320,31 @@ public final class JdkCodec implements Codec {
         return 1;
     }
 
+    private static final String PROXY = "java.lang.reflect.Proxy";
+
+    private static String[] interfaceNames(Class<?> proxyClass) {
+        Class<?>[] interfaces = proxyClass.getInterfaces();
+        String[] names = new String[interfaces.length];
+        for (int i = 0; i < interfaces.length; i++) {
+            names[i] = interfaces[i].getName();
+        }
+        return names;
+    }
+
     private static final class NotAllowedException extends InvalidClassException {
         private static final long serialVersionUID = 1L;
         private final String className;
+        /** The whole message, when the class name alone does not say what to allow (a proxy). */
+        private final String advice;
 
         NotAllowedException(String className) {
+            this(className, null);
+        }
+
+        NotAllowedException(String className, String advice) {
             super(className, "not on the allow-list");
             this.className = className;
+            this.advice = advice;
         }
     }
 

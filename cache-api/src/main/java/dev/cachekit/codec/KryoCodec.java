@@ -17,8 +17,9 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * <p>Classes are written by name, not by registration id, so services that register their classes
  * in different orders still read each other's entries. Bytes that name a class outside the
  * allow-list fail with a {@link CodecException} naming the class, and the class is never loaded,
- * let alone initialized or instantiated. Writing such a class fails the same way, so a value that
- * could not be read back is never stored.
+ * let alone initialized or instantiated. Writing such a class fails the same way, and so does
+ * writing anything else this codec would refuse to read: {@link #encode} reads its bytes back under
+ * the same limits, so a value that could not be read back is never stored.
  *
  * <p>Allowed by default: {@code String}, the boxed primitives, {@code BigInteger}, {@code
  * BigDecimal}, {@code UUID}, {@code Date}, {@code Optional}, {@code Locale}, the common {@code
@@ -27,7 +28,9 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * their fields) are added with {@link Builder#allowClass} or {@link Builder#allowPackage}. The
  * JDK's immutable and unmodifiable collections ({@code List.of}, {@code Map.of}, {@code
  * Collections.unmodifiableList}, {@code emptyList}, {@code singletonList}, {@code Arrays.asList},
- * ...) are allowed too, and records whose components are allowed once the record is.
+ * ...) are allowed too, and records whose components are allowed once the record is. A {@link
+ * java.lang.reflect.Proxy} is allowed when every interface it implements is (its handler is judged
+ * by its own class); a refused one is named with its interfaces and the calls that allow them.
  *
  * <p>Decoding is bounded (see {@link AllowListBuilder#maxDepth}, {@link AllowListBuilder#maxLength}
  * and {@link AllowListBuilder#allocationRatio}): lengths are checked before anything of that length
@@ -85,8 +88,25 @@ public final class KryoCodec implements Codec {
         return "kryo";
     }
 
+    /**
+     * Encodes a value, and reads the bytes back as {@link #decode} would, so that a value this codec
+     * would refuse to read (a string or collection longer than {@code maxLength}, a graph deeper
+     * than {@code maxDepth}, collections whose hashing exceeds the entry's allowance, a class off
+     * the allow-list) fails here, naming the limit, instead of being stored and failing every read.
+     *
+     * @throws CodecException if the value cannot be written, or could not be read back
+     */
     @Override
     public byte[] encode(Object value) {
+        byte[] bytes = write(value);
+        if (!limits.readsBackTrivially(value)) {
+            readBack(bytes, value);
+        }
+        return bytes;
+    }
+
+    /** The bytes of a value, without reading them back: what a writer without the check stored. */
+    byte[] write(Object value) {
         Objects.requireNonNull(value, "value");
         KryoGuards.GuardedKryo kryo = pool.obtain();
         boolean healthy = false;
@@ -98,6 +118,17 @@ public final class KryoCodec implements Codec {
             throw translate(e, "encoding a " + value.getClass().getName());
         } finally {
             release(kryo, healthy);
+        }
+    }
+
+    private void readBack(byte[] bytes, Object value) {
+        try {
+            decode(bytes, 0, bytes.length, Object.class);
+        } catch (CodecException e) {
+            throw new CodecException(
+                    "kryo refused to write a " + value.getClass().getName()
+                            + " that it could not read back; nothing was written: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -128,7 +159,7 @@ public final class KryoCodec implements Codec {
             input.finish();
             healthy = true;
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError | LinkageError e) {
-            throw translate(e, "decoding");
+            throw translate(e, "decoding the entry");
         } finally {
             release(kryo, healthy);
         }
@@ -144,13 +175,19 @@ public final class KryoCodec implements Codec {
 
     private KryoGuards.GuardedKryo newKryo() {
         KryoGuards.GuardedKryo kryo =
-                new KryoGuards.GuardedKryo(new AllowListClassResolver(allowList, classLoader), limits);
+                new KryoGuards.GuardedKryo(new AllowListClassResolver(allowList, classLoader), limits, allowList);
         kryo.setRegistrationRequired(false);
         kryo.setReferences(true);
         kryo.setClassLoader(classLoader);
         kryo.setMaxDepth(limits.maxDepth());
         kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
         KryoGuards.install(kryo);
+        // Registered, so written by id: the resolver never sees the handler interface's name.
+        // A proxy class is defined in the loader that sees its interfaces, not the allow-list's: its
+        // code links JDK classes the allow-list would refuse.
+        kryo.register(
+                java.lang.reflect.InvocationHandler.class,
+                new KryoGuards.ProxySerializer(allowList, classLoader.getParent()));
         return kryo;
     }
 
@@ -159,8 +196,11 @@ public final class KryoCodec implements Codec {
             if (t instanceof NotAllowedException notAllowed) {
                 return new CodecException(ClassAllowList.adviceFor(notAllowed.className, "kryo"), e);
             }
+            if (t instanceof KryoGuards.ProxyRefusedException proxy) {
+                return new CodecException(proxy.getMessage(), e);
+            }
             if (t instanceof DecodeBudget.LimitException limit) {
-                return new CodecException("kryo refused " + doing + " the entry: " + limit.getMessage(), e);
+                return new CodecException("kryo refused " + doing + ": " + limit.getMessage(), e);
             }
             if (t instanceof CodecException codec) {
                 return codec;
@@ -168,7 +208,7 @@ public final class KryoCodec implements Codec {
         }
         if (e instanceof KryoException && String.valueOf(e.getMessage()).startsWith("Max depth exceeded")) {
             return new CodecException(
-                    "kryo refused " + doing + " the entry: it nests deeper than maxDepth " + limits.maxDepth(), e);
+                    "kryo refused " + doing + ": it nests deeper than maxDepth " + limits.maxDepth(), e);
         }
         if (e instanceof StackOverflowError) {
             return new CodecException("kryo failed " + doing + ": the value nests too deeply (StackOverflowError)", e);

@@ -9,10 +9,13 @@ import com.esotericsoftware.kryo.serializers.CollectionSerializer;
 import com.esotericsoftware.kryo.serializers.DefaultArraySerializers;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -257,9 +260,121 @@ final class KryoGuards {
         /** This instance's input, used by whoever holds the instance: no input is made per decode. */
         final BoundedInput input;
 
-        GuardedKryo(com.esotericsoftware.kryo.ClassResolver resolver, DecodeLimits limits) {
+        private final ClassAllowList allowList;
+
+        GuardedKryo(com.esotericsoftware.kryo.ClassResolver resolver, DecodeLimits limits, ClassAllowList allowList) {
             super(resolver, null);
             this.input = new BoundedInput(limits);
+            this.allowList = allowList;
+        }
+
+        /** Kryo writes every proxy as an InvocationHandler; it is judged by its interfaces instead. */
+        @Override
+        public com.esotericsoftware.kryo.Registration getRegistration(Class type) {
+            if (Proxy.isProxyClass(type)) {
+                String[] interfaces = ProxySerializer.interfaceNames(type);
+                List<String> refused = allowList.refusedInterfaces(interfaces);
+                if (!refused.isEmpty()) {
+                    throw new ProxyRefusedException(
+                            ClassAllowList.proxyAdvice(type.getName(), interfaces, refused, "kryo"));
+                }
+            }
+            return super.getRegistration(type);
+        }
+
+        /**
+         * Objects being written whose serializer builds them only after reading what they hold
+         * (the rebuilt immutable collections, records): a reference back to one of them from inside
+         * would read back as something else, so it is refused when written.
+         */
+        private final IdentityHashMap<Object, Boolean> building = new IdentityHashMap<>();
+
+        @Override
+        public void writeClassAndObject(Output output, Object object) {
+            if (object == null) {
+                super.writeClassAndObject(output, null);
+                return;
+            }
+            boolean builtAfter =
+                    enter(object, getRegistration(object.getClass()).getSerializer());
+            try {
+                super.writeClassAndObject(output, object);
+            } finally {
+                leave(object, builtAfter);
+            }
+        }
+
+        @Override
+        public void writeObject(Output output, Object object) {
+            boolean builtAfter =
+                    enter(object, getRegistration(object.getClass()).getSerializer());
+            try {
+                super.writeObject(output, object);
+            } finally {
+                leave(object, builtAfter);
+            }
+        }
+
+        @Override
+        public void writeObjectOrNull(Output output, Object object, Class type) {
+            boolean builtAfter = object != null
+                    && enter(object, getRegistration(object.getClass()).getSerializer());
+            try {
+                super.writeObjectOrNull(output, object, type);
+            } finally {
+                leave(object, builtAfter);
+            }
+        }
+
+        @Override
+        public void writeObject(Output output, Object object, Serializer serializer) {
+            boolean builtAfter = enter(object, serializer);
+            try {
+                super.writeObject(output, object, serializer);
+            } finally {
+                leave(object, builtAfter);
+            }
+        }
+
+        @Override
+        public void writeObjectOrNull(Output output, Object object, Serializer serializer) {
+            boolean builtAfter = object != null && enter(object, serializer);
+            try {
+                super.writeObjectOrNull(output, object, serializer);
+            } finally {
+                leave(object, builtAfter);
+            }
+        }
+
+        private boolean enter(Object object, Serializer serializer) {
+            if (!building.isEmpty() && building.containsKey(object)) {
+                throw new DecodeBudget.LimitException("a " + object.getClass().getName()
+                        + " contains itself, and kryo builds one only after reading what it holds, so it would"
+                        + " read back as another value; hold the cycle in a mutable collection such as an ArrayList");
+            }
+            // Field, collection, map and array serializers make the object before reading what it
+            // holds; values that hold nothing cannot be reached from inside themselves.
+            boolean builtAfter = !(serializer instanceof com.esotericsoftware.kryo.serializers.FieldSerializer
+                    || serializer instanceof CollectionSerializer
+                    || serializer instanceof MapSerializer
+                    || object instanceof CharSequence
+                    || object instanceof Number
+                    || object instanceof Boolean
+                    || object instanceof Character
+                    || object instanceof Enum<?>
+                    || object instanceof java.time.temporal.TemporalAccessor
+                    || object instanceof java.util.UUID
+                    || object.getClass().isArray());
+            if (builtAfter) {
+                building.put(object, Boolean.TRUE);
+            }
+            return builtAfter;
+        }
+
+        private void leave(Object object, boolean builtAfter) {
+            if (builtAfter) {
+                building.remove(object);
+            }
         }
 
         private static <T> T walked(Input input, T value) {
@@ -383,6 +498,82 @@ final class KryoGuards {
                 budget(input).declare(length - 1, 1, remaining(input), "java.lang.String[]");
             }
             return super.read(kryo, input, type);
+        }
+    }
+
+    /** A proxy refused for its interfaces; the codec turns it into a {@code CodecException}. */
+    static final class ProxyRefusedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ProxyRefusedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Writes a {@link Proxy} as its interfaces' names and its handler, and reads it back only when
+     * every interface is allowed; the handler is an object like any other, allowed or refused by
+     * its class. Kryo hands every proxy to the serializer of {@link InvocationHandler}.
+     */
+    static final class ProxySerializer extends Serializer<Object> {
+        private final ClassAllowList allowList;
+        private final ClassLoader classLoader;
+
+        ProxySerializer(ClassAllowList allowList, ClassLoader classLoader) {
+            this.allowList = allowList;
+            this.classLoader = classLoader;
+        }
+
+        static String[] interfaceNames(Class<?> proxyClass) {
+            Class<?>[] interfaces = proxyClass.getInterfaces();
+            String[] names = new String[interfaces.length];
+            for (int i = 0; i < interfaces.length; i++) {
+                names[i] = interfaces[i].getName();
+            }
+            return names;
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, Object proxy) {
+            String[] names = interfaceNames(proxy.getClass());
+            output.writeVarInt(names.length, true);
+            for (String name : names) {
+                output.writeString(name);
+            }
+            kryo.writeClassAndObject(output, Proxy.getInvocationHandler(proxy));
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes") // Kryo's signature
+        public Object read(Kryo kryo, Input input, Class type) {
+            int count = input.readVarInt(true);
+            // A class implements at most 65535 interfaces.
+            budget(input).declare(Math.min(count, 65_536), 1, remaining(input), "proxy");
+            String[] names = new String[count];
+            for (int i = 0; i < count; i++) {
+                names[i] = input.readString();
+            }
+            List<String> refused = allowList.refusedInterfaces(names);
+            if (!refused.isEmpty()) {
+                throw new ProxyRefusedException(ClassAllowList.proxyAdvice(null, names, refused, "kryo"));
+            }
+            Class<?>[] interfaces = new Class<?>[count];
+            try {
+                for (int i = 0; i < count; i++) {
+                    interfaces[i] = Class.forName(names[i], false, classLoader);
+                }
+            } catch (ClassNotFoundException e) {
+                throw new KryoException("a proxy's interface is allowed but cannot be found", e);
+            }
+            Object handler = kryo.readClassAndObject(input);
+            if (!(handler instanceof InvocationHandler invocationHandler)) {
+                throw new KryoException("a proxy's handler is not an InvocationHandler");
+            }
+            try {
+                return Proxy.newProxyInstance(classLoader, interfaces, invocationHandler);
+            } catch (IllegalArgumentException e) {
+                throw new KryoException("cannot make a proxy of these interfaces: " + e.getMessage());
+            }
         }
     }
 

@@ -8,14 +8,13 @@ import dev.cachekit.StoreErrorPolicy;
 import dev.cachekit.codec.Codec;
 import dev.cachekit.codec.KryoCodec;
 import dev.cachekit.internal.Durations;
-import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.UriOptions;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 
@@ -288,11 +287,18 @@ public final class CacheBuilder {
             lease = pick(lease, options.takeDuration("lockLease", null, Duration.ofMillis(1), Durations.MAX_WAIT));
             timeout =
                     pick(timeout, options.takeDuration("loadTimeout", null, Duration.ofMillis(1), Durations.MAX_WAIT));
-            policy =
-                    pick(policy, options.take("onLoadTimeout").map(this::policy).orElse(null));
+            policy = pick(
+                    policy,
+                    options.takeChoice(
+                                    "onLoadTimeout",
+                                    Map.of("fail", LoadTimeoutPolicy.FAIL, "load", LoadTimeoutPolicy.LOAD_ANYWAY))
+                            .orElse(null));
             onStoreError = pick(
                     onStoreError,
-                    options.take("onStoreError").map(this::storeErrorPolicy).orElse(null));
+                    options.takeChoice(
+                                    "onStoreError",
+                                    Map.of("fail", StoreErrorPolicy.FAIL, "load", StoreErrorPolicy.LOAD))
+                            .orElse(null));
         }
         return new DefaultCache.Settings(
                 pick(p, DEFAULT_PREFIX),
@@ -314,30 +320,6 @@ public final class CacheBuilder {
             return value == null ? null : Durations.ttl(value, "option " + name);
         } catch (IllegalArgumentException e) {
             throw new CacheConfigurationException(e.getMessage() + " in " + UriOptions.redact(uri));
-        }
-    }
-
-    private LoadTimeoutPolicy policy(String text) {
-        switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "fail":
-                return LoadTimeoutPolicy.FAIL;
-            case "load":
-                return LoadTimeoutPolicy.LOAD_ANYWAY;
-            default:
-                throw new CacheConfigurationException("option onLoadTimeout=" + Printable.escape(text) + " in "
-                        + UriOptions.redact(uri) + " must be 'fail' or 'load'");
-        }
-    }
-
-    private StoreErrorPolicy storeErrorPolicy(String text) {
-        switch (text.trim().toLowerCase(Locale.ROOT)) {
-            case "fail":
-                return StoreErrorPolicy.FAIL;
-            case "load":
-                return StoreErrorPolicy.LOAD;
-            default:
-                throw new CacheConfigurationException("option onStoreError=" + Printable.escape(text) + " in "
-                        + UriOptions.redact(uri) + " must be 'fail' or 'load'");
         }
     }
 

@@ -41,7 +41,9 @@ final class Providers {
         if (uri == null) {
             throw new NullPointerException("uri");
         }
-        String text = uri.trim();
+        // Not trimmed: a line break or tab around a URI is a mistake to report, not to guess past.
+        refuseBlanks(uri);
+        String text = uri;
         if (text.matches("[A-Za-z][A-Za-z0-9+.-]*:")) {
             // "memory:" alone: java.net.URI needs something after the colon.
             text = text + "/";
@@ -60,6 +62,30 @@ final class Providers {
                     + schemes().keySet());
         }
         return parsed;
+    }
+
+    /**
+     * Refuses a space, tab, line break or other control character anywhere in a URI, naming the
+     * option it is in when it is in one (they must be percent-encoded, as {@code %20}).
+     */
+    private static void refuseBlanks(String uri) {
+        for (int i = 0; i < uri.length(); i++) {
+            char c = uri.charAt(i);
+            if (c <= ' ' || Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c)) {
+                int query = uri.indexOf('?');
+                String where = "";
+                if (query >= 0 && i > query) {
+                    int start = Math.max(uri.lastIndexOf('&', i), query) + 1;
+                    int end = uri.indexOf('&', i);
+                    String option = uri.substring(start, end < 0 ? uri.length() : end);
+                    // Redacted as the URI is: the option may be a password.
+                    where = "option '" + UriOptions.redact("?" + option).substring(1) + "' in ";
+                }
+                throw new CacheConfigurationException(where + "cache URI '" + UriOptions.redact(uri)
+                        + "' holds a space or control character at index " + i
+                        + "; remove it, or percent-encode it (%20 for a space)");
+            }
+        }
     }
 
     /**

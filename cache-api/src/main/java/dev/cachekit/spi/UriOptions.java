@@ -10,11 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -22,8 +22,11 @@ import java.util.regex.Pattern;
  * options it knows, then the provider takes its own; whatever is left is reported as unknown,
  * naming the options that are accepted, so a typo never goes unnoticed.
  *
- * <p>Durations are written {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or in
- * ISO-8601 ({@code PT30S}). Not thread-safe.
+ * <p>Values are read exactly as written, never trimmed: durations are {@code 500ms}, {@code 30s},
+ * {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT30S}), see {@link #parseDuration};
+ * whole numbers ASCII digits ({@link #parseInt}); booleans {@code true} or {@code false}. Anything
+ * else (a trailing line break, a leading tab, a fullwidth digit) is an error naming the option,
+ * with control characters escaped. Not thread-safe.
  */
 public final class UriOptions {
 
@@ -95,12 +98,14 @@ public final class UriOptions {
     }
 
     /**
-     * Takes a whole-number option.
+     * Takes a whole-number option: ASCII digits, with a leading {@code -} for a negative number,
+     * and nothing else (no sign {@code +}, no spaces, no other digits).
      *
      * @param name the option's name
      * @param defaultValue the value when absent
      * @return its value
-     * @throws CacheConfigurationException if the value is not a whole number
+     * @throws CacheConfigurationException if the value is not a whole number that fits an {@code
+     *     int}
      */
     public int takeInt(String name, int defaultValue) {
         Optional<String> value = take(name);
@@ -108,15 +113,15 @@ public final class UriOptions {
             return defaultValue;
         }
         try {
-            return Integer.parseInt(value.get().trim());
+            return parseInt(value.get());
         } catch (NumberFormatException e) {
-            throw new CacheConfigurationException(
-                    "option '" + name + "=" + shownValue(name, value.get()) + "' in " + uri + " is not a whole number");
+            throw new CacheConfigurationException("option '" + name + "=" + shownValue(name, value.get()) + "' in "
+                    + uri + " is not a whole number; write ASCII digits, such as 8");
         }
     }
 
     /**
-     * Takes a boolean option ({@code true} or {@code false}).
+     * Takes a boolean option: exactly {@code true} or {@code false}.
      *
      * @param name the option's name
      * @param defaultValue the value when absent
@@ -124,19 +129,38 @@ public final class UriOptions {
      * @throws CacheConfigurationException if the value is neither {@code true} nor {@code false}
      */
     public boolean takeBoolean(String name, boolean defaultValue) {
+        return takeChoice(name, Map.of("true", Boolean.TRUE, "false", Boolean.FALSE))
+                .orElse(defaultValue);
+    }
+
+    /**
+     * Takes an option whose value is one of a few words, written exactly (same case, no spaces).
+     *
+     * @param name the option's name
+     * @param choices the accepted words and what each means
+     * @param <T> what the words mean
+     * @return what the given word means, if the option is given
+     * @throws CacheConfigurationException if the value is none of the words, naming the option and
+     *     the accepted words
+     */
+    public <T> Optional<T> takeChoice(String name, Map<String, T> choices) {
         Optional<String> value = take(name);
         if (value.isEmpty()) {
-            return defaultValue;
+            return Optional.empty();
         }
-        switch (value.get().trim().toLowerCase(Locale.ROOT)) {
-            case "true":
-                return true;
-            case "false":
-                return false;
-            default:
-                throw new CacheConfigurationException("option '" + name + "=" + shownValue(name, value.get()) + "' in "
-                        + uri + " must be true or false");
+        T chosen = choices.get(value.get());
+        if (chosen == null) {
+            StringBuilder accepted = new StringBuilder();
+            for (String choice : new TreeSet<>(choices.keySet())) {
+                accepted.append(accepted.length() == 0 ? "" : " or ")
+                        .append('\'')
+                        .append(choice)
+                        .append('\'');
+            }
+            throw new CacheConfigurationException(
+                    "option '" + name + "=" + shownValue(name, value.get()) + "' in " + uri + " must be " + accepted);
         }
+        return Optional.of(chosen);
     }
 
     /**
@@ -196,41 +220,66 @@ public final class UriOptions {
     }
 
     /**
-     * Parses {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601.
+     * Parses a duration in one of the documented forms, and nothing else: ASCII digits followed by
+     * {@code ms}, {@code s}, {@code m}, {@code h} or {@code d} ({@code 500ms}, {@code 30s}, {@code
+     * 5m}, {@code 2h}, {@code 1d}), or ISO-8601 as {@link Duration#parse} reads it ({@code PT30S}).
+     * Spaces, line breaks, tabs, signs on the short forms and digits other than ASCII ones (such as
+     * the fullwidth {@code ５}) are refused, not trimmed or read as digits.
      *
      * @param text the text
      * @return the duration
-     * @throws IllegalArgumentException if the text is not a duration
+     * @throws IllegalArgumentException if the text is not a duration in one of these forms
      */
     public static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
         try {
-            if (t.startsWith("p")) {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
+            if (!text.isEmpty()
+                    && (text.charAt(0) == 'P'
+                            || text.charAt(0) == 'p'
+                            || text.charAt(0) == '-'
+                            || text.charAt(0) == '+')) {
+                // Its pattern takes ASCII digits and letters only, and the whole text.
+                return Duration.parse(text);
             }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            Matcher form = SHORT_DURATION.matcher(text);
+            if (!form.matches()) {
+                throw new IllegalArgumentException("not a duration: " + Printable.quote(text));
             }
-            long amount = Long.parseLong(t.substring(0, t.length() - 1));
-            switch (t.charAt(t.length() - 1)) {
-                case 's':
+            long amount = Long.parseLong(form.group(1));
+            switch (form.group(2)) {
+                case "ms":
+                    return Duration.ofMillis(amount);
+                case "s":
                     return Duration.ofSeconds(amount);
-                case 'm':
+                case "m":
                     return Duration.ofMinutes(amount);
-                case 'h':
+                case "h":
                     return Duration.ofHours(amount);
-                case 'd':
-                    return Duration.ofDays(amount);
                 default:
-                    throw new IllegalArgumentException("not a duration: " + text);
+                    return Duration.ofDays(amount);
             }
-        } catch (NumberFormatException
-                | DateTimeParseException
-                | StringIndexOutOfBoundsException
-                | ArithmeticException e) {
-            throw new IllegalArgumentException("not a duration: " + text, e);
+        } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+            throw new IllegalArgumentException("not a duration: " + Printable.quote(text), e);
         }
     }
+
+    /**
+     * Parses a whole number as the options write it: ASCII digits, with a leading {@code -} for a
+     * negative number, and nothing else ({@link Integer#parseInt} would also take {@code +7} and
+     * digits of other scripts).
+     *
+     * @param text the text
+     * @return the number
+     * @throws NumberFormatException if the text is not such a number or does not fit an {@code int}
+     */
+    public static int parseInt(String text) {
+        if (!WHOLE_NUMBER.matcher(text).matches()) {
+            throw new NumberFormatException("not a whole number: " + Printable.quote(text));
+        }
+        return Integer.parseInt(text);
+    }
+
+    private static final Pattern SHORT_DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
+    private static final Pattern WHOLE_NUMBER = Pattern.compile("-?[0-9]+");
 
     /**
      * Writes a URI for messages, without its secrets: the password of {@code user:password@}, the

@@ -84,6 +84,25 @@ class BadInputTest {
     }
 
     @Test
+    @DisplayName("exactly as many tags as an entry can record work: put, read, flush")
+    void mostTags() {
+        java.util.List<String> tags = new java.util.ArrayList<>();
+        for (int i = 0; i < DefaultCache.MAX_TAGS; i++) {
+            tags.add("t" + i);
+        }
+        // A name given twice counts once.
+        tags.add("t0");
+        dev.cachekit.TaggedCache view = cache.tags(tags);
+
+        view.put("k", "v");
+        assertThat(view.get("k", String.class).value()).isEqualTo("v");
+        assertThat(cache.get("k", String.class).value()).isEqualTo("v");
+        cache.tags("t65534").flush();
+        assertThat(view.get("k", String.class).isHit()).isFalse();
+        assertThat(DefaultCache.MAX_TAGS).isEqualTo(65_535);
+    }
+
+    @Test
     @DisplayName("a null type is refused")
     void nullType() {
         assertThatThrownBy(() -> cache.get("k", null))

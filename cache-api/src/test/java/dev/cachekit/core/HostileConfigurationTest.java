@@ -81,7 +81,7 @@ class HostileConfigurationTest {
                     "memory:?lockLease=366d",
                     "memory:?loadTimeout=PT2562047788015215H",
                     "memory:?loadTimeout=0s",
-                    "memory:?touchWindow=-1s"
+                    "memory:?touchWindow=PT-1S"
                 })
         @DisplayName("in a URI is a configuration error naming the option and the largest accepted value")
         void uri(String uri) {

@@ -28,7 +28,8 @@ record HostPort(String host, int port) {
     static List<HostPort> parseList(String list, String what, String uri) {
         List<HostPort> addresses = new ArrayList<>();
         for (String part : list.split(",", -1)) {
-            String item = part.trim();
+            // Not trimmed: a space, tab or line break is no part of an address.
+            String item = part;
             if (item.isEmpty()) {
                 throw new CacheConfigurationException("empty address in the " + what + " " + Printable.quote(list)
                         + " of " + uri + "; write host:port,host:port");
@@ -70,7 +71,7 @@ record HostPort(String host, int port) {
         }
         int port;
         try {
-            port = Integer.parseInt(portText);
+            port = dev.cachekit.spi.UriOptions.parseInt(portText);
         } catch (NumberFormatException e) {
             port = -1;
         }

@@ -246,7 +246,7 @@ class HazelcastProviderTest {
     @Test
     @DisplayName("a negative connect timeout fails naming the option")
     void badConnectTimeoutFails() {
-        assertThatThrownBy(() -> Caches.open("hazelcast://127.0.0.1:5701?connectTimeout=-1s"))
+        assertThatThrownBy(() -> Caches.open("hazelcast://127.0.0.1:5701?connectTimeout=PT-1S"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("connectTimeout")
                 .hasMessageContaining("must be at least 1ms and at most 2147483647ms");

@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -242,24 +241,24 @@ public final class MemcachedProvider implements CacheProvider {
         }
     }
 
+    private static final java.util.regex.Pattern ITEM_SIZE = java.util.regex.Pattern.compile("([0-9]{1,10})([km]?)");
+
     /**
      * Parses an item size as memcached's {@code -I} takes it: bytes, or a number with {@code k} or
-     * {@code m}.
+     * {@code m}, written exactly so (no spaces, ASCII digits, lower-case unit).
      */
     static int itemSize(Optional<String> option, String shown) {
         if (option.isEmpty()) {
             return MemcachedStore.DEFAULT_MAX_ITEM_SIZE;
         }
-        String text = option.get().trim().toLowerCase(Locale.ROOT);
-        long factor = 1;
-        if (text.endsWith("k")) {
-            factor = 1024;
-        } else if (text.endsWith("m")) {
-            factor = 1024 * 1024;
-        }
-        String digits = factor == 1 ? text : text.substring(0, text.length() - 1);
+        // Exactly as written: ASCII digits and an optional k or m, no spaces or other digits.
+        java.util.regex.Matcher size = ITEM_SIZE.matcher(option.get());
         try {
-            long bytes = Long.parseLong(digits) * factor;
+            if (!size.matches()) {
+                throw new NumberFormatException();
+            }
+            long factor = size.group(2).isEmpty() ? 1 : size.group(2).equals("k") ? 1024 : 1024 * 1024;
+            long bytes = Long.parseLong(size.group(1)) * factor;
             return MemcachedStore.checkItemSize(bytes > Integer.MAX_VALUE ? -1 : (int) bytes);
         } catch (NumberFormatException e) {
             throw new CacheConfigurationException("option 'maxItemSize=" + Printable.escape(option.get()) + "' in "

@@ -86,6 +86,16 @@ class MemcachedProviderTest {
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("maxItemSize=big")
                 .hasMessageContaining("1m, 512k");
+        for (String almost :
+                List.of("512k%0A", "%20512k", "512K", "%EF%BC%95%EF%BC%91%EF%BC%92k", "%2B512k", "512%09k")) {
+            assertThatThrownBy(() -> Caches.backend(base + "?maxItemSize=" + almost))
+                    .as(almost)
+                    .isInstanceOf(CacheConfigurationException.class)
+                    .hasMessageContaining("option 'maxItemSize=")
+                    .hasMessageContaining("1m, 512k")
+                    .hasMessageNotContaining("\n")
+                    .hasMessageNotContaining("\t");
+        }
         assertThatThrownBy(() -> Caches.backend(base + "?maxItemSize=2048m"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessageContaining("1024m");

@@ -201,7 +201,7 @@ public final class RedisProvider implements CacheProvider {
             return DEFAULT_PORT;
         }
         try {
-            int port = Integer.parseInt(text);
+            int port = UriOptions.parseInt(text);
             if (port >= 1 && port <= 65535) {
                 return port;
             }
@@ -223,7 +223,7 @@ public final class RedisProvider implements CacheProvider {
         }
         String db = path.substring(1);
         try {
-            int database = Integer.parseInt(db);
+            int database = UriOptions.parseInt(db);
             if (database >= 0) {
                 return database;
             }

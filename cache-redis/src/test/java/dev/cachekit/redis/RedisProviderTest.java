@@ -173,6 +173,19 @@ class RedisProviderTest {
                     .isInstanceOf(CacheConfigurationException.class)
                     .hasMessageContaining("'/main'")
                     .hasMessageContaining("not a database number");
+            // ASCII digits only: no sign, no fullwidth or other digits.
+            for (String port : List.of("+6390", "\uff16\uff13\uff19\uff10")) {
+                assertThatThrownBy(() -> Caches.open("redis://127.0.0.1:" + port))
+                        .as(port)
+                        .isInstanceOf(CacheConfigurationException.class)
+                        .hasMessageContaining("is not a port");
+            }
+            for (String db : List.of("+1", "\uff11")) {
+                assertThatThrownBy(() -> Caches.open("redis://127.0.0.1:6390/" + db))
+                        .as(db)
+                        .isInstanceOf(CacheConfigurationException.class)
+                        .hasMessageContaining("not a database number");
+            }
             assertThatThrownBy(() -> Caches.open("redis-cluster://127.0.0.1:7001/2"))
                     .isInstanceOf(CacheConfigurationException.class)
                     .hasMessageContaining("only database 0");
