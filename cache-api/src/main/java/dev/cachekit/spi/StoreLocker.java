@@ -218,17 +218,18 @@ public final class StoreLocker implements Locker {
 
     /**
      * Deletes {@code lease}'s token (owner-checked) in the background, retrying while the store
-     * fails, until it answers or the lease (counted from when the acquisition was sent, plus a
-     * second for the store's clock) is over; the key has then expired on its own.
+     * fails, until it answers or a lease (plus a second for the store's clock) has passed since
+     * now; the key has then expired on its own.
      *
      * @param leaseMillis the lease, or {@link Long#MAX_VALUE} if unknown here (then retried for
      *     {@link #MAX_CLEANUP} from now)
      */
     private void cleanUpLater(LockLease lease, long leaseMillis) {
-        long giveUpAt = leaseMillis == Long.MAX_VALUE
-                ? System.nanoTime() + MAX_CLEANUP.toNanos()
-                : lease.sentNanos()
-                        + TimeUnit.MILLISECONDS.toNanos(Math.min(leaseMillis, MAX_CLEANUP.toMillis()) + 1_000);
+        // From now, not from the acquisition: a renewal sent since may reach the store as late as now.
+        long giveUpAt = System.nanoTime()
+                + (leaseMillis == Long.MAX_VALUE
+                        ? MAX_CLEANUP.toNanos()
+                        : TimeUnit.MILLISECONDS.toNanos(Math.min(leaseMillis, MAX_CLEANUP.toMillis()) + 1_000));
         scheduleCleanup(lease, giveUpAt, FIRST_CLEANUP_DELAY_MILLIS);
     }
 
