@@ -89,10 +89,16 @@ public interface Cache extends CacheView, AutoCloseable {
 
     /**
      * Stops background work and closes the backend: stops every lock watchdog, releases every lock
-     * still held through {@link #lock(String)}, lets touches already queued run, and waits up to 5
+     * still held through {@link #lock(String)} and the load lock of every {@code getOrLoad} whose
+     * loader is still running (owner-checked, so another process loads the key at once rather than
+     * after the lease), lets touches already queued run, and waits up to 5
      * seconds each for the renewal thread and the touch thread to end (never for an executor the
      * caller supplied), then closes the backend whether or not they did. Idempotent; calls made
      * after closing throw {@link IllegalStateException}.
+     *
+     * <p>A load in flight is not interrupted: its loader runs to the end and its caller gets the
+     * loaded value (or the loader's failure), but the value is not written, since the lock that
+     * made this cache the one loader of the key was given up.
      */
     @Override
     void close();

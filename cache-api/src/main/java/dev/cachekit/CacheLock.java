@@ -58,9 +58,11 @@ public interface CacheLock {
     CacheLock withWatchdog(boolean enabled);
 
     /**
-     * The same lock with a callback that runs once, on the renewal thread or the caller of {@link
-     * HeldLock#renew()}, when a renewal finds a held lock gone or held by another owner. Keep it
-     * quick; an exception it throws is logged and ignored.
+     * The same lock with a callback that runs once when a held lock is lost: a renewal found it
+     * gone or held by another owner, or its lease ran out by this process's clock (see {@link
+     * HeldLock}). It runs on the cache's renewal thread, or on the caller of {@link
+     * HeldLock#renew()} or {@link HeldLock#isHeld()} that noticed first. Keep it quick; an exception
+     * it throws is logged and ignored.
      *
      * @param callback what to run when the lock is lost
      * @return the lock with that callback
@@ -70,18 +72,31 @@ public interface CacheLock {
     /**
      * Tries once to acquire the lock.
      *
+     * <p>If the store fails (unreachable, or a client timeout while the server stalls), throws a
+     * {@link StoreException} at once. The attempt may still be applied by the server later; the
+     * lock's token is then deleted (owner-checked) in the background as soon as the store answers,
+     * so the lock is not left held for a lease by an acquisition nobody knows of.
+     *
      * @return the held lock, or empty if another holder has it
+     * @throws StoreException if the store failed
      */
     Optional<HeldLock> tryAcquire();
 
     /**
      * Acquires the lock, waiting up to {@code timeout} for its holder to release it.
      *
+     * <p>If the store fails while this waits (unreachable, or a client timeout while the server
+     * stalls), this throws a {@link StoreException} at once; it does not retry until the deadline.
+     * An attempt whose outcome is so unknown is cleaned up in the background as {@link #tryAcquire()}
+     * says, so a caller that retries (or any other process) gets the lock soon after the store
+     * answers again, not after a lease.
+     *
      * @param timeout the longest time to wait: positive, at most 365 days, or {@link Cache#FOREVER}
      * @return the held lock, or empty if it was not acquired in time
      * @throws IllegalArgumentException if the timeout is not positive, or longer than 365 days but
      *     not {@link Cache#FOREVER}
      * @throws InterruptedException if the thread is interrupted while waiting
+     * @throws StoreException if the store failed while this waited
      */
     Optional<HeldLock> tryAcquire(Duration timeout) throws InterruptedException;
 }

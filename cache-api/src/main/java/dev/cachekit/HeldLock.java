@@ -6,10 +6,15 @@ package dev.cachekit;
  * lease ran out.
  *
  * <p>A lock can be lost while held: its lease ran out (the holder paused, the watchdog could not
- * reach the store), or the store lost the key (an eviction, a restart). A renewal, by the watchdog
- * or by {@link #renew()}, that finds the lock gone or held by another owner marks it lost: {@link
- * #isHeld()} turns {@code false} and the lock's {@linkplain CacheLock#onLost lost callback} runs
- * once. Closing a lost lock does not throw. Thread-safe.
+ * reach the store), or the store lost the key (an eviction, a restart). The holder keeps its own
+ * account of the lease by this process's monotonic clock, counted from just before the acquisition
+ * (or the last renewal the store confirmed) was sent: once the lease has elapsed so, less a safety
+ * margin for the store's clock running faster (1 % of the lease plus 2 ms), the lock is lost, even
+ * while the store cannot be reached to ask. A renewal, by the watchdog or by {@link #renew()}, that
+ * finds the lock gone or held by another owner marks it lost too. Either way {@link #isHeld()}
+ * turns {@code false} and the lock's {@linkplain CacheLock#onLost lost callback} runs once; a lock
+ * lost by the clock also has its token deleted (owner-checked) in the background, in case a
+ * renewal sent before reaches the store late. Closing a lost lock does not throw. Thread-safe.
  */
 public interface HeldLock extends AutoCloseable {
 
@@ -21,9 +26,10 @@ public interface HeldLock extends AutoCloseable {
     String name();
 
     /**
-     * Whether this holder still holds the lock, as far as it knows: {@code false} once released, or
-     * once a renewal found the lock gone or held by another owner. Without a watchdog, a lease that
-     * ran out unnoticed still reads {@code true} until the next {@link #renew()}.
+     * Whether this holder still holds the lock, as far as it knows: {@code false} once released,
+     * once a renewal found the lock gone or held by another owner, or once the lease (less the
+     * safety margin) has elapsed by this process's clock since the last acquisition or renewal the
+     * store confirmed, with or without a watchdog. Asks nothing of the store.
      *
      * @return whether the lock is held
      */

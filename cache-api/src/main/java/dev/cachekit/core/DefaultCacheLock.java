@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,12 +110,22 @@ final class DefaultCacheLock implements CacheLock {
         return timeout;
     }
 
+    /**
+     * How much sooner than its lease, by its own clock, a holder treats the lock as lost: 1 % of
+     * the lease plus 2 ms, for the store's clock running faster than this process's (the drift
+     * allowance Redlock uses).
+     */
+    static Duration driftMargin(Duration lease) {
+        return lease.dividedBy(100).plusMillis(2);
+    }
+
     private HeldLock held(LockLease acquired) {
         Held held = new Held(acquired);
         try {
             renewals.hold(held);
+            held.watchClock();
             if (watchdog) {
-                held.dog = renewals.watch(locker, acquired, lease, held::lost);
+                held.dog = renewals.watch(locker, acquired, lease, held::lost, held::confirmed);
             }
         } catch (RuntimeException e) {
             // The cache is closing: hand the lock back rather than leave it to its lease.
@@ -138,10 +149,61 @@ final class DefaultCacheLock implements CacheLock {
     private final class Held implements HeldLock {
         private final LockLease acquired;
         private final AtomicReference<State> state = new AtomicReference<>(State.HELD);
+        private final long trustedNanos = lease.toNanos() - driftMargin(lease).toNanos();
         private volatile LeaseWatchdog dog;
+        /** {@link System#nanoTime()} when the lease ends by this process's clock, less the margin. */
+        private volatile long leaseEnds;
+
+        private volatile ScheduledFuture<?> clock;
 
         Held(LockLease acquired) {
             this.acquired = acquired;
+            this.leaseEnds = acquired.sentNanos() + trustedNanos;
+        }
+
+        /** A renewal sent at {@code sentNanos} was confirmed by the store. */
+        void confirmed(long sentNanos) {
+            long ends = sentNanos + trustedNanos;
+            synchronized (this) {
+                if (ends - leaseEnds > 0) {
+                    leaseEnds = ends;
+                }
+            }
+        }
+
+        /** Marks the lock lost once its lease has run out by this process's clock; else looks again then. */
+        void watchClock() {
+            if (state.get() != State.HELD) {
+                return;
+            }
+            long left = leaseEnds - System.nanoTime();
+            if (left <= 0) {
+                expired();
+                return;
+            }
+            clock = renewals.schedule(this::watchClock, left);
+            if (state.get() != State.HELD) {
+                stopClock();
+            }
+        }
+
+        private boolean leaseOver() {
+            return System.nanoTime() - leaseEnds >= 0;
+        }
+
+        /**
+         * The lease ran out by this process's clock with no renewal confirmed in time: the lock is
+         * lost, whether or not the store can be reached to ask. A renewal sent before may still
+         * reach the store late, so the token is deleted (owner-checked) in the background.
+         */
+        private void expired() {
+            if (!state.compareAndSet(State.HELD, State.LOST)) {
+                return;
+            }
+            stopWatching();
+            LOG.warn("lock {} was lost: its lease ran out by this process's clock without a confirmed renewal", name);
+            locker.abandon(acquired, lease);
+            tellLost();
         }
 
         @Override
@@ -156,16 +218,22 @@ final class DefaultCacheLock implements CacheLock {
 
         @Override
         public boolean isHeld() {
+            if (state.get() == State.HELD && leaseOver()) {
+                expired();
+            }
             return state.get() == State.HELD;
         }
 
         @Override
         public boolean renew() {
-            if (state.get() != State.HELD) {
+            if (!isHeld()) {
                 return false;
             }
+            long sent = System.nanoTime();
             if (locker.renew(acquired, lease)) {
-                return true;
+                confirmed(sent);
+                // Marked lost by its clock meanwhile: the token is being deleted, so not held.
+                return state.get() == State.HELD;
             }
             lost();
             return false;
@@ -177,6 +245,10 @@ final class DefaultCacheLock implements CacheLock {
                 return;
             }
             stopWatching();
+            tellLost();
+        }
+
+        private void tellLost() {
             if (onLost != null) {
                 try {
                     onLost.run();
@@ -200,7 +272,15 @@ final class DefaultCacheLock implements CacheLock {
             if (running != null) {
                 running.stop();
             }
+            stopClock();
             renewals.forget(this);
+        }
+
+        private void stopClock() {
+            ScheduledFuture<?> scheduled = clock;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
         }
 
         @Override

@@ -106,6 +106,9 @@ final class Entries {
             }
             values = store.getAll(Arrays.asList(keys));
             raw = values.get(0);
+            for (int i = 0; i < tagKeys.size(); i++) {
+                TagCheck.checkVersion(tagKeys.get(i), tags.names().get(i), values.get(i + 1));
+            }
         }
         if (raw == null) {
             return Lookup.miss();

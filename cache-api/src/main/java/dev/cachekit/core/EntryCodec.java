@@ -16,9 +16,6 @@ import java.util.List;
  */
 final class EntryCodec {
 
-    /** An envelope keeps a tag version's length in one byte. */
-    private static final int MAX_TAG_VERSION_BYTES = 0xFF;
-
     private final Codec codec;
     private final int maxValueBytes;
     private final String storeDescription;
@@ -41,7 +38,7 @@ final class EntryCodec {
      */
     byte[] entry(
             String storeKey, byte[] payload, long nowMillis, long ttlMillis, Entries.Tags tags, List<byte[]> versions) {
-        checkVersions(storeKey, tags.names(), versions);
+        checkVersions(storeKey, tags, versions);
         long expires = ttlMillis == Store.NO_EXPIRY ? 0 : nowMillis + ttlMillis;
         byte[] bytes = Envelope.encode(
                 payload == null,
@@ -112,18 +109,19 @@ final class EntryCodec {
         }
     }
 
-    private static void checkVersions(String storeKey, List<String> tags, List<byte[]> versions) {
-        if (versions.size() != tags.size()) {
-            throw new CacheException("the tagger gave " + versions.size() + " versions for the " + tags.size()
-                    + " tags of entry " + Printable.quote(storeKey) + "; nothing was written");
+    private static void checkVersions(String storeKey, Entries.Tags tags, List<byte[]> versions) {
+        if (versions.size() != tags.names().size()) {
+            throw new CacheException("the tagger gave " + versions.size() + " versions for the "
+                    + tags.names().size() + " tags of entry " + Printable.quote(storeKey) + "; nothing was written");
         }
         for (int i = 0; i < versions.size(); i++) {
             byte[] version = versions.get(i);
-            if (version == null || version.length > MAX_TAG_VERSION_BYTES) {
-                throw new CacheException("the tagger gave tag " + Printable.quote(tags.get(i)) + " a version of "
-                        + (version == null ? "null" : version.length + " bytes") + ", but an entry holds at most "
-                        + MAX_TAG_VERSION_BYTES + " bytes; nothing was written for " + Printable.quote(storeKey));
+            if (version == null) {
+                throw new CacheException(
+                        "the tagger gave tag " + Printable.quote(tags.names().get(i))
+                                + " no version; nothing was written for " + Printable.quote(storeKey));
             }
+            TagCheck.checkVersion(tags.keys().get(i), tags.names().get(i), version);
         }
     }
 }

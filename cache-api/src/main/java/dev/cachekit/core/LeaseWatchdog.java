@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,16 +24,29 @@ final class LeaseWatchdog {
     private final LockLease lease;
     private final Duration duration;
     private final Runnable onLost;
+    private final LongConsumer onRenewed;
     private final Consumer<LeaseWatchdog> onStop;
     private final AtomicBoolean stopped = new AtomicBoolean();
     // Set after scheduling, so the first run may see it null; `stopped` is what every run obeys.
     private volatile ScheduledFuture<?> task;
 
-    LeaseWatchdog(Locker locker, LockLease lease, Duration duration, Runnable onLost, Consumer<LeaseWatchdog> onStop) {
+    /**
+     * @param onLost run once if a renewal finds the lock lost; may be null
+     * @param onRenewed told, after each renewal the store confirmed, the {@link System#nanoTime()}
+     *     read just before it was sent; may be null
+     */
+    LeaseWatchdog(
+            Locker locker,
+            LockLease lease,
+            Duration duration,
+            Runnable onLost,
+            LongConsumer onRenewed,
+            Consumer<LeaseWatchdog> onStop) {
         this.locker = locker;
         this.lease = lease;
         this.duration = duration;
         this.onLost = onLost;
+        this.onRenewed = onRenewed;
         this.onStop = onStop;
     }
 
@@ -54,12 +68,16 @@ final class LeaseWatchdog {
             return;
         }
         boolean renewed;
+        long sent = System.nanoTime();
         try {
             renewed = locker.renew(lease, duration);
         } catch (RuntimeException e) {
-            // The next period tries again; the lease still has two thirds to run.
+            // The next period tries again; the holder's own clock ends the lease if none gets through.
             LOG.warn("renewing lock {} failed; will retry", lease.key(), e);
             return;
+        }
+        if (renewed && onRenewed != null) {
+            onRenewed.accept(sent);
         }
         if (!renewed && stop()) {
             LOG.warn("lock {} was lost: a renewal found it gone or held by another owner", lease.key());

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -173,21 +174,24 @@ final class LoadCoordinator {
                     waited(key, waitingSince, false);
                 }
                 events.tell(l -> l.lockAcquired(key));
+                LoadLock held = new LoadLock(lease.get());
                 LeaseWatchdog watchdog = null;
                 try {
                     // Inside the try: if the cache is closing and the watchdog cannot start,
                     // the lock is still released rather than left to its lease.
+                    renewals.hold(held);
                     watchdog = renewals.watch(locker, lease.get(), settings.lockLease(), null);
                     Lookup<T> again = readOrSurvive(key, entry);
                     if (again.isHit()) {
                         return again.value();
                     }
-                    return loadAndPut(key, entry, loader);
+                    return loadAndPut(key, entry, loader, held);
                 } finally {
                     if (watchdog != null) {
                         watchdog.stop();
                     }
-                    releaseQuietly(lease.get());
+                    renewals.forget(held);
+                    held.close();
                 }
             }
             long left = deadline - System.nanoTime();
@@ -259,6 +263,14 @@ final class LoadCoordinator {
     }
 
     private <T> T loadAndPut(String key, Entry<T> entry, Loader<? extends T> loader) {
+        return loadAndPut(key, entry, loader, null);
+    }
+
+    /**
+     * Loads and writes the value; with {@code held} the load lock it loads under, which the cache's
+     * close may have given up meanwhile: the value is then returned but not written.
+     */
+    private <T> T loadAndPut(String key, Entry<T> entry, Loader<? extends T> loader, LoadLock held) {
         T value;
         long started = System.nanoTime();
         try {
@@ -272,6 +284,10 @@ final class LoadCoordinator {
         }
         Duration took = Events.since(started);
         events.tell(l -> l.loaded(key, took));
+        if (held != null && held.released()) {
+            LOG.debug("the cache closed while key {} was loading; the loaded value is returned, not written", key);
+            return value;
+        }
         try {
             entry.write(value);
         } catch (StoreException e) {
@@ -283,12 +299,39 @@ final class LoadCoordinator {
         return value;
     }
 
-    private void releaseQuietly(LockLease lease) {
-        try {
-            locker.release(lease);
-        } catch (RuntimeException e) {
-            // The value is written; the lock frees itself when its lease ends.
-            LOG.warn("releasing load lock {} failed; it expires with its lease", lease.key(), e);
+    /**
+     * A load lock held by a load in flight: released once, by the load when it ends or by the
+     * cache's close ({@link LockRenewals} closes what it holds), whichever comes first.
+     */
+    private final class LoadLock implements AutoCloseable {
+        private final LockLease lease;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        LoadLock(LockLease lease) {
+            this.lease = lease;
+        }
+
+        boolean released() {
+            return released.get();
+        }
+
+        /** Releases the lock (owner-checked) unless it was released before; never throws. */
+        @Override
+        public void close() {
+            if (!released.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                locker.release(lease);
+            } catch (RuntimeException e) {
+                // The value is written (or the cache closed); the lock frees itself when its lease ends.
+                LOG.warn("releasing load lock {} failed; it expires with its lease", lease.key(), e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "load lock " + lease.key();
         }
     }
 

@@ -6,15 +6,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The cache's lease renewals: one thread of their own (never the touch thread, so a slow touch
- * cannot delay a renewal), the running {@link LeaseWatchdog}s, and the held locks to release when
- * the cache closes.
+ * cannot delay a renewal), the running {@link LeaseWatchdog}s, the held locks to release when the
+ * cache closes, and a second thread for the holders' lease clocks.
  */
 final class LockRenewals implements AutoCloseable {
 
@@ -25,6 +28,10 @@ final class LockRenewals implements AutoCloseable {
 
     private final ScheduledThreadPoolExecutor scheduler;
     private final OwnThreads threads;
+    /** The holders' lease clocks: a thread apart, so a renewal stuck on a stalled store cannot delay them. */
+    private final ScheduledThreadPoolExecutor clocks;
+
+    private final OwnThreads clockThreads;
     private final Set<LeaseWatchdog> watchdogs = ConcurrentHashMap.newKeySet();
     private final Set<AutoCloseable> held = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -33,6 +40,9 @@ final class LockRenewals implements AutoCloseable {
         this.threads = new OwnThreads("cachekit-renewals-" + description);
         this.scheduler = new ScheduledThreadPoolExecutor(1, threads);
         scheduler.setRemoveOnCancelPolicy(true);
+        this.clockThreads = new OwnThreads("cachekit-lease-clock-" + description);
+        this.clocks = new ScheduledThreadPoolExecutor(1, clockThreads);
+        clocks.setRemoveOnCancelPolicy(true);
     }
 
     /**
@@ -42,8 +52,16 @@ final class LockRenewals implements AutoCloseable {
      * @throws IllegalStateException if the cache is closed
      */
     LeaseWatchdog watch(Locker locker, LockLease lease, Duration duration, Runnable onLost) {
+        return watch(locker, lease, duration, onLost, null);
+    }
+
+    /**
+     * As {@link #watch(Locker, LockLease, Duration, Runnable)}, telling {@code onRenewed} when each
+     * confirmed renewal was sent ({@link System#nanoTime()}).
+     */
+    LeaseWatchdog watch(Locker locker, LockLease lease, Duration duration, Runnable onLost, LongConsumer onRenewed) {
         checkOpen();
-        LeaseWatchdog dog = new LeaseWatchdog(locker, lease, duration, onLost, watchdogs::remove);
+        LeaseWatchdog dog = new LeaseWatchdog(locker, lease, duration, onLost, onRenewed, watchdogs::remove);
         watchdogs.add(dog);
         dog.start(scheduler);
         if (closed) {
@@ -60,6 +78,19 @@ final class LockRenewals implements AutoCloseable {
             held.remove(lock);
             closeQuietly(lock);
             throw closedException();
+        }
+    }
+
+    /**
+     * Runs {@code task} on the lease clock thread after {@code delayNanos}.
+     *
+     * @return the scheduled task, or {@code null} if the cache is closed
+     */
+    ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+        try {
+            return clocks.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
         }
     }
 
@@ -87,9 +118,13 @@ final class LockRenewals implements AutoCloseable {
             closeQuietly(lock);
         }
         scheduler.shutdownNow();
+        clocks.shutdownNow();
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         try {
-            if (!scheduler.awaitTermination(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS) || !threads.join(deadline)) {
+            if (!scheduler.awaitTermination(CLOSE_WAIT.toNanos(), TimeUnit.NANOSECONDS)
+                    || !clocks.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                    || !threads.join(deadline)
+                    || !clockThreads.join(deadline)) {
                 LOG.warn("the lock renewal thread did not end within {}", CLOSE_WAIT);
             }
         } catch (InterruptedException e) {

@@ -1,5 +1,7 @@
 package dev.cachekit.core;
 
+import dev.cachekit.CorruptEntryException;
+import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.Store;
 import java.util.ArrayList;
@@ -14,6 +16,9 @@ import java.util.List;
  * view did not name are fetched in one more.
  */
 final class TagCheck {
+
+    /** An entry keeps a tag version's length in one byte. */
+    static final int MAX_VERSION_BYTES = 0xFF;
 
     private final Store store;
     private final KeyLayout layout;
@@ -47,6 +52,7 @@ final class TagCheck {
         // Made only when the entry records a tag the view did not name.
         List<String> unreadKeys = null;
         List<byte[]> unreadVersions = null;
+        List<String> unreadNames = null;
         int tag = envelope.firstTag();
         for (int i = 0; i < count; i++, tag = envelope.nextTag(tag)) {
             String name = envelope.tagName(tag);
@@ -55,7 +61,9 @@ final class TagCheck {
                 if (unreadKeys == null) {
                     unreadKeys = new ArrayList<>();
                     unreadVersions = new ArrayList<>();
+                    unreadNames = new ArrayList<>();
                 }
+                unreadNames.add(name);
                 unreadKeys.add(layout.tag(name));
                 unreadVersions.add(envelope.tagVersion(tag));
             } else if (!envelope.tagVersionIs(tag, read.get(1 + at))) {
@@ -68,6 +76,7 @@ final class TagCheck {
         }
         List<byte[]> current = store.getAll(unreadKeys);
         for (int i = 0; i < unreadKeys.size(); i++) {
+            checkVersion(unreadKeys.get(i), unreadNames.get(i), current.get(i));
             if (!same(current.get(i), unreadVersions.get(i))) {
                 return false;
             }
@@ -91,6 +100,24 @@ final class TagCheck {
             }
         }
         return true;
+    }
+
+    /**
+     * Fails unless {@code version}, read from the key {@code tagKey} of {@code tag}, is a tag version: absent,
+     * or 1 to {@value #MAX_VERSION_BYTES} bytes (taggers write 16 random bytes). What a tagger
+     * writes is opaque otherwise; any bytes of that length are a version, as if the tag had been
+     * flushed.
+     *
+     * @throws CorruptEntryException naming the tag key otherwise
+     */
+    static void checkVersion(String tagKey, String tag, byte[] version) {
+        if (version != null && (version.length == 0 || version.length > MAX_VERSION_BYTES)) {
+            throw new CorruptEntryException(
+                    tagKey,
+                    "the version of tag " + Printable.quote(tag) + " is " + version.length
+                            + " bytes, which is no tag version (1 to " + MAX_VERSION_BYTES
+                            + " bytes); nothing was read or written: flush the tag or delete the key to reset it");
+        }
     }
 
     private static boolean same(byte[] current, byte[] recorded) {

@@ -11,8 +11,11 @@ import java.util.Objects;
  * @param fencingToken for a fenced acquisition, a positive number above every token issued for
  *     this lock before, for storage systems that reject writes from a holder whose lease has run
  *     out; {@link #UNFENCED} for an acquisition without one
+ * @param sentNanos the {@link System#nanoTime()} reading taken just before the acquisition was
+ *     sent to the store: the lease is counted from then by this process's clock, so a holder knows
+ *     when it is over even if the store cannot be reached to ask
  */
-public record LockLease(String key, String ownerToken, long fencingToken) {
+public record LockLease(String key, String ownerToken, long fencingToken, long sentNanos) {
 
     /** The fencing token of a lease acquired without one ({@link Locker#tryAcquire}). */
     public static final long UNFENCED = 0;
@@ -32,6 +35,19 @@ public record LockLease(String key, String ownerToken, long fencingToken) {
         if (fencingToken < 0) {
             throw new IllegalArgumentException("a fencing token is never negative, was " + fencingToken);
         }
+    }
+
+    /**
+     * A lease counted from now: for a locker that cannot tell when it sent the acquisition. The
+     * lease then runs a round trip longer by this process's clock than by the store's; a locker
+     * that can should pass the time it sent the acquisition instead.
+     *
+     * @param key the lock's store key
+     * @param ownerToken the holder's random token
+     * @param fencingToken the acquisition's fencing token, or {@link #UNFENCED}
+     */
+    public LockLease(String key, String ownerToken, long fencingToken) {
+        this(key, ownerToken, fencingToken, System.nanoTime());
     }
 
     @Override

@@ -67,6 +67,27 @@ public interface Locker {
     boolean renew(LockLease lease, Duration extension);
 
     /**
+     * Gives a lock up without waiting for the store: an owner-checked delete of {@code lease}'s
+     * token, retried in the background while the store does not answer, until it succeeds or the
+     * lease is over (the key has then expired on its own). For a holder that no longer trusts its
+     * lease (it ran out by the holder's clock while a renewal may still reach the store late), and
+     * for a release whose outcome is unknown. Never throws a store error.
+     *
+     * <p>The default releases on the calling thread once and logs nothing; {@link StoreLocker}
+     * retries in the background.
+     *
+     * @param lease the lease returned by an acquisition
+     * @param duration the lease's length, the longest the cleanup is worth retrying
+     */
+    default void abandon(LockLease lease, Duration duration) {
+        try {
+            release(lease);
+        } catch (RuntimeException e) {
+            // The lock frees itself when its lease ends.
+        }
+    }
+
+    /**
      * Whether {@link #awaitRelease} is woken by a signal. When {@code false}, callers wait by
      * jittered backoff and {@code awaitRelease} simply sleeps.
      *

@@ -1,5 +1,6 @@
 package dev.cachekit.spi;
 
+import dev.cachekit.CorruptEntryException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -68,8 +69,9 @@ final class StoreLockCommands implements LockCommands {
         } catch (NumberFormatException e) {
             // fall through
         }
-        throw new IllegalStateException("the fencing counter " + fenceKey
-                + " holds something that is not a non-negative decimal number; delete the key to reset it");
+        throw new CorruptEntryException(
+                fenceKey,
+                "holds a fencing counter that is not a non-negative decimal number; delete the key to reset it");
     }
 
     @Override

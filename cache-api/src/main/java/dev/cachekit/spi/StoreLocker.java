@@ -1,5 +1,6 @@
 package dev.cachekit.spi;
 
+import dev.cachekit.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -9,10 +10,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Locker} that works over any {@link Store}: acquire is {@link Store#setIfAbsent} of a
@@ -45,6 +50,17 @@ import java.util.function.LongSupplier;
  * LockSignal}, trying again after subscribing; without a signal it polls with jittered {@link
  * Backoff}.
  *
+ * <h2>Calls whose outcome is unknown</h2>
+ *
+ * A call that fails with a {@link StoreException} (a client timeout while the server stalls, a
+ * connection lost after the command was sent) may still be applied by the server later: an
+ * acquisition would then hold the lock for a whole lease with no owner that knows. So an
+ * acquisition or a release that fails so is followed by an owner-checked delete of the token it
+ * sent, made in the background on one daemon thread shared by the process and retried (50 ms,
+ * doubling to 1 s) until the store answers or the lease is over; the caller still gets the
+ * exception at once. A renewal that fails so needs no cleanup: the holder still holds the lock, and
+ * releases it or {@linkplain #abandon abandons} it.
+ *
  * <p>Thread-safe.
  */
 public final class StoreLocker implements Locker {
@@ -58,6 +74,22 @@ public final class StoreLocker implements Locker {
     private static final String PROCESS_ID = processId();
 
     private static final AtomicLong OWNER_SEQUENCE = new AtomicLong();
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoreLocker.class);
+
+    /** Delay of the first background cleanup of a lock whose outcome is unknown; doubled per retry. */
+    private static final long FIRST_CLEANUP_DELAY_MILLIS = 50;
+
+    private static final long MAX_CLEANUP_DELAY_MILLIS = 1_000;
+
+    /** The longest a cleanup is retried, whatever the lease: past it, the store is gone for good. */
+    private static final Duration MAX_CLEANUP = Duration.ofHours(1);
+
+    /**
+     * The background cleanups of every locker in the process: one daemon thread, which ends when
+     * there is nothing to clean up.
+     */
+    private static final ScheduledThreadPoolExecutor CLEANUPS = cleanups();
 
     /** The longest a waiter waits for the turn before it looks at the holder's lease again. */
     private static final long TURN_SLICE_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -125,10 +157,15 @@ public final class StoreLocker implements Locker {
         Objects.requireNonNull(key, "key");
         long leaseMillis = LockWaiters.leaseMillis(lease, "lease");
         String owner = newOwner();
-        if (!commands.acquire(key, owner.getBytes(StandardCharsets.US_ASCII), leaseMillis)) {
-            return Optional.empty();
+        long sent = System.nanoTime();
+        boolean acquired;
+        try {
+            acquired = commands.acquire(key, owner.getBytes(StandardCharsets.US_ASCII), leaseMillis);
+        } catch (StoreException e) {
+            cleanUpLater(new LockLease(key, owner, LockLease.UNFENCED, sent), leaseMillis);
+            throw e;
         }
-        return Optional.of(new LockLease(key, owner, LockLease.UNFENCED));
+        return acquired ? Optional.of(new LockLease(key, owner, LockLease.UNFENCED, sent)) : Optional.empty();
     }
 
     @Override
@@ -137,10 +174,24 @@ public final class StoreLocker implements Locker {
         Objects.requireNonNull(fenceKey, "fenceKey");
         long leaseMillis = LockWaiters.leaseMillis(lease, "lease");
         String owner = newOwner();
-        long token = commands.acquireFenced(key, fenceKey, owner.getBytes(StandardCharsets.US_ASCII), leaseMillis);
-        return token > 0 ? Optional.of(new LockLease(key, owner, token)) : Optional.empty();
+        long sent = System.nanoTime();
+        long token;
+        try {
+            token = commands.acquireFenced(key, fenceKey, owner.getBytes(StandardCharsets.US_ASCII), leaseMillis);
+        } catch (StoreException e) {
+            cleanUpLater(new LockLease(key, owner, LockLease.UNFENCED, sent), leaseMillis);
+            throw e;
+        }
+        return token > 0 ? Optional.of(new LockLease(key, owner, token, sent)) : Optional.empty();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A release that fails with a {@link StoreException} may still have been applied, or may be
+     * applied once the store answers again: either way it is retried in the background (as {@link
+     * #abandon}) before the exception is thrown, so the lock does not wait out its lease.
+     */
     @Override
     public boolean release(LockLease lease) {
         boolean released;
@@ -149,10 +200,63 @@ public final class StoreLocker implements Locker {
             if (released) {
                 local.publish(lease.key());
             }
+        } catch (StoreException e) {
+            cleanUpLater(lease, Long.MAX_VALUE);
+            throw e;
         } finally {
             passTurn(lease);
         }
         return released;
+    }
+
+    @Override
+    public void abandon(LockLease lease, Duration duration) {
+        long leaseMillis = LockWaiters.leaseMillis(duration, "duration");
+        passTurn(lease);
+        cleanUpLater(lease, leaseMillis);
+    }
+
+    /**
+     * Deletes {@code lease}'s token (owner-checked) in the background, retrying while the store
+     * fails, until it answers or a lease (plus a second for the store's clock) has passed since
+     * now; the key has then expired on its own.
+     *
+     * @param leaseMillis the lease, or {@link Long#MAX_VALUE} if unknown here (then retried for
+     *     {@link #MAX_CLEANUP} from now)
+     */
+    private void cleanUpLater(LockLease lease, long leaseMillis) {
+        // From now, not from the acquisition: a renewal sent since may reach the store as late as now.
+        long giveUpAt = System.nanoTime()
+                + (leaseMillis == Long.MAX_VALUE
+                        ? MAX_CLEANUP.toNanos()
+                        : TimeUnit.MILLISECONDS.toNanos(Math.min(leaseMillis, MAX_CLEANUP.toMillis()) + 1_000));
+        scheduleCleanup(lease, giveUpAt, FIRST_CLEANUP_DELAY_MILLIS);
+    }
+
+    private void scheduleCleanup(LockLease lease, long giveUpAt, long delayMillis) {
+        try {
+            CLEANUPS.schedule(() -> cleanUp(lease, giveUpAt, delayMillis), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.warn("could not schedule the cleanup of lock {}; it frees itself when its lease ends", lease.key());
+        }
+    }
+
+    private void cleanUp(LockLease lease, long giveUpAt, long delayMillis) {
+        try {
+            if (commands.release(lease.key(), token(lease))) {
+                local.publish(lease.key());
+                LOG.debug("cleaned up lock {}: a call whose outcome was unknown had left it held", lease.key());
+            }
+        } catch (StoreException e) {
+            if (System.nanoTime() - giveUpAt < 0) {
+                scheduleCleanup(lease, giveUpAt, Math.min(delayMillis * 2, MAX_CLEANUP_DELAY_MILLIS));
+            } else {
+                LOG.debug("gave up cleaning up lock {}: its lease is over", lease.key());
+            }
+        } catch (RuntimeException e) {
+            // The client is closed, or the store refuses: the lock frees itself when its lease ends.
+            LOG.debug("could not clean up lock {}; it frees itself when its lease ends", lease.key(), e);
+        }
     }
 
     @Override
@@ -330,6 +434,18 @@ public final class StoreLocker implements Locker {
      */
     private static String newOwner() {
         return PROCESS_ID + Long.toHexString(OWNER_SEQUENCE.incrementAndGet());
+    }
+
+    private static ScheduledThreadPoolExecutor cleanups() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "cachekit-lock-cleanup");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setKeepAliveTime(10, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     private static String processId() {

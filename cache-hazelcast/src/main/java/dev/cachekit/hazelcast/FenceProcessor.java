@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * the old owner issued, as long as the new owner's clock is not behind the old one's by more than
  * the time between the last token before the loss and the first after it.
  *
- * <p>Returns the token, or {@code null} when the entry holds something that is not a number. Sent
+ * <p>Returns the token, or {@code null} when the entry holds something that is not a non-negative number. Sent
  * to members with Java serialization: this class must be on their class path.
  */
 final class FenceProcessor implements EntryProcessor<String, byte[], Long> {
@@ -29,6 +29,9 @@ final class FenceProcessor implements EntryProcessor<String, byte[], Long> {
                 counter = Long.parseLong(new String(current, StandardCharsets.US_ASCII));
             } catch (NumberFormatException e) {
                 return null;
+            }
+            if (counter < 0) {
+                return null; // tokens are positive: no counter of ours goes below zero
             }
         }
         Instant now = Instant.now();

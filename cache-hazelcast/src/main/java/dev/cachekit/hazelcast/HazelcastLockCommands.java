@@ -34,7 +34,8 @@ final class HazelcastLockCommands implements LockCommands {
             Long token = store.nextFence(fenceKey);
             if (token == null) {
                 throw new CorruptEntryException(
-                        fenceKey, "holds a fencing counter that is not a number; delete the key to reset it");
+                        fenceKey,
+                        "holds a fencing counter that is not a non-negative decimal number; delete the key to reset it");
             }
             return token;
         } catch (RuntimeException e) {

@@ -66,6 +66,12 @@ import net.spy.memcached.ops.StatusCode;
  */
 public final class MemcachedStore implements Store {
 
+    /**
+     * How often a compare-and-delete or compare-and-set whose CAS lost to a rewrite that left the
+     * expected bytes in place (a lock renewed while it is released) compares again.
+     */
+    private static final int CAS_ATTEMPTS = 10;
+
     /** memcached's default item size limit ({@code -I 1m}). */
     public static final int DEFAULT_MAX_ITEM_SIZE = 1024 * 1024;
 
@@ -282,20 +288,26 @@ public final class MemcachedStore implements Store {
     @Override
     public boolean compareAndDelete(String key, byte[] expected) {
         String mkey = toMemcached(key);
-        CASValue<byte[]> current = await(key, mkey, "gets", () -> client.asyncGets(mkey, RawBytesTranscoder.INSTANCE));
-        if (current == null || !Arrays.equals(current.getValue(), expected)) {
-            return false;
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            CASValue<byte[]> current =
+                    await(key, mkey, "gets", () -> client.asyncGets(mkey, RawBytesTranscoder.INSTANCE));
+            if (current == null || !Arrays.equals(current.getValue(), expected)) {
+                return false;
+            }
+            OperationFuture<Boolean> future =
+                    submit(key, mkey, "delete with CAS", () -> client.delete(mkey, current.getCas()));
+            if (Boolean.TRUE.equals(await(key, mkey, "delete with CAS", future))) {
+                return true;
+            }
+            if (isOneOf(future.getStatus(), StatusCode.ERR_NOT_FOUND)) {
+                return false;
+            }
+            if (!isOneOf(future.getStatus(), StatusCode.ERR_EXISTS)) {
+                throw refused(key, mkey, "delete with CAS", 0, future.getStatus());
+            }
+            // Rewritten since the gets, perhaps with the same bytes (a lock's renewal): compare again.
         }
-        OperationFuture<Boolean> future =
-                submit(key, mkey, "delete with CAS", () -> client.delete(mkey, current.getCas()));
-        if (Boolean.TRUE.equals(await(key, mkey, "delete with CAS", future))) {
-            return true;
-        }
-        // Changed or deleted since the gets: the compare failed.
-        if (isOneOf(future.getStatus(), StatusCode.ERR_EXISTS, StatusCode.ERR_NOT_FOUND)) {
-            return false;
-        }
-        throw refused(key, mkey, "delete with CAS", 0, future.getStatus());
+        return false;
     }
 
     @Override
@@ -303,23 +315,30 @@ public final class MemcachedStore implements Store {
         checkValueSize(key, value);
         int expiry = MemcachedExpiry.of(ttlMillis, System.currentTimeMillis());
         String mkey = toMemcached(key);
-        CASValue<byte[]> current = await(key, mkey, "gets", () -> client.asyncGets(mkey, RawBytesTranscoder.INSTANCE));
-        if (current == null || !Arrays.equals(current.getValue(), expected)) {
-            return false;
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            CASValue<byte[]> current =
+                    await(key, mkey, "gets", () -> client.asyncGets(mkey, RawBytesTranscoder.INSTANCE));
+            if (current == null || !Arrays.equals(current.getValue(), expected)) {
+                return false;
+            }
+            OperationFuture<CASResponse> future = submit(
+                    key,
+                    mkey,
+                    "cas",
+                    () -> client.asyncCAS(mkey, current.getCas(), expiry, value, RawBytesTranscoder.INSTANCE));
+            CASResponse response = await(key, mkey, "cas", future);
+            if (response == CASResponse.OK) {
+                return true;
+            }
+            if (response == CASResponse.NOT_FOUND) {
+                return false;
+            }
+            if (response != CASResponse.EXISTS) {
+                throw refused(key, mkey, "cas", value.length, future.getStatus());
+            }
+            // Rewritten since the gets, perhaps with the same bytes (a lock's renewal): compare again.
         }
-        OperationFuture<CASResponse> future = submit(
-                key,
-                mkey,
-                "cas",
-                () -> client.asyncCAS(mkey, current.getCas(), expiry, value, RawBytesTranscoder.INSTANCE));
-        CASResponse response = await(key, mkey, "cas", future);
-        if (response == CASResponse.OK) {
-            return true;
-        }
-        if (response == CASResponse.EXISTS || response == CASResponse.NOT_FOUND) {
-            return false;
-        }
-        throw refused(key, mkey, "cas", value.length, future.getStatus());
+        return false;
     }
 
     @Override

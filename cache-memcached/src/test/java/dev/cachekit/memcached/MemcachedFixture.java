@@ -207,6 +207,16 @@ final class MemcachedFixture implements BackendFixture {
             servers().forEach(ServerProcess::kill);
         }
 
+        @Override
+        public void suspend() {
+            servers().forEach(ServerProcess::suspend);
+        }
+
+        @Override
+        public void resume() {
+            servers().forEach(ServerProcess::resume);
+        }
+
         /** The raw client would reconnect in its own time: a new one is opened on next use instead. */
         @Override
         public void start() {

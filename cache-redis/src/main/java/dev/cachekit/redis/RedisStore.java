@@ -73,22 +73,32 @@ final class RedisStore implements Store {
      * (the year 2255 in microseconds), so tokens are formatted with %.0f, never as 1e+15.
      * replicate_commands lets a script write after TIME on servers before 5.0; it is a no-op after.
      */
+    // A counter that is not a non-negative whole number (or not a string at all) answers
+    // CORRUPT_FENCE before anything is written, so a damaged counter never leaves the lock held.
+    private static final String READ_COUNTER = "local raw = redis.pcall('GET', KEYS[%d])"
+            + " if type(raw) == 'table' and raw.err then return -1 end"
+            + " local current = 0"
+            + " if raw then current = tonumber(raw)"
+            + " if current == nil or current < 0 or current ~= math.floor(current) then return -1 end end ";
+
     private static final String NEXT_TOKEN = "if redis.replicate_commands then redis.replicate_commands() end"
             + " local t = redis.call('TIME')"
             + " local now = tonumber(t[1]) * 1000000 + tonumber(t[2])"
-            + " local current = tonumber(redis.call('GET', KEYS[%d]) or '0')"
-            + " if current == nil then return redis.error_reply('fencing counter is not a number') end"
             + " local n = math.max(current + 1, now)"
             + " redis.call('SET', KEYS[%d], string.format('%%.0f', n))"
             + " return n";
 
-    // KEYS: lock, counter. ARGV: owner, lease in ms. Returns the token, or 0 if the lock is held.
-    private static final RedisScript ACQUIRE_FENCED =
-            new RedisScript("if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end "
-                    + NEXT_TOKEN.formatted(2, 2));
+    /** What the fencing scripts answer for a counter that holds something other than a counter. */
+    private static final long CORRUPT_FENCE = -1;
+
+    // KEYS: lock, counter. ARGV: owner, lease in ms. Returns the token, 0 if the lock is held, or
+    // CORRUPT_FENCE.
+    private static final RedisScript ACQUIRE_FENCED = new RedisScript(READ_COUNTER.formatted(2)
+            + "if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end "
+            + NEXT_TOKEN.formatted(2));
 
     // KEYS: counter. For a cluster, where the lock and its counter live in different slots.
-    private static final RedisScript NEXT_FENCE = new RedisScript(NEXT_TOKEN.formatted(1, 1));
+    private static final RedisScript NEXT_FENCE = new RedisScript(READ_COUNTER.formatted(1) + NEXT_TOKEN.formatted(1));
 
     // KEYS: lock. ARGV: owner, channel. Deletes, then publishes: no waiter wakes to a held key.
     private static final RedisScript RELEASE = new RedisScript("if redis.call('GET', KEYS[1]) == ARGV[1] then"
@@ -309,13 +319,13 @@ final class RedisStore implements Store {
         byte[] fence = bytes(fenceKey);
         byte[] lease = Long.toString(leaseMillis).getBytes(StandardCharsets.US_ASCII);
         if (cluster == null) {
-            return call(() -> ACQUIRE_FENCED.run(client, List.of(raw, fence), owner, lease));
+            return checkFence(fenceKey, call(() -> ACQUIRE_FENCED.run(client, List.of(raw, fence), owner, lease)));
         }
         if (!setIfAbsent(key, owner, leaseMillis)) {
             return 0;
         }
         try {
-            return call(() -> NEXT_FENCE.run(client, fence));
+            return checkFence(fenceKey, call(() -> NEXT_FENCE.run(client, fence)));
         } catch (RuntimeException e) {
             try {
                 compareAndDelete(key, owner);
@@ -324,6 +334,16 @@ final class RedisStore implements Store {
             }
             throw e;
         }
+    }
+
+    private long checkFence(String fenceKey, long token) {
+        if (token == CORRUPT_FENCE) {
+            throw new CorruptEntryException(
+                    fenceKey,
+                    "holds a fencing counter that is not a non-negative whole number (in " + description
+                            + "); delete the key to reset it");
+        }
+        return token;
     }
 
     /** Compare-and-delete and {@code PUBLISH channel key} in one script. */

@@ -141,6 +141,16 @@ final class RedisFixture implements BackendFixture {
             started().masters.forEach(ServerProcess::kill);
         }
 
+        @Override
+        public void suspend() {
+            started().masters.forEach(ServerProcess::suspend);
+        }
+
+        @Override
+        public void resume() {
+            started().masters.forEach(ServerProcess::resume);
+        }
+
         /** The raw client's pooled connections died with the server: it is opened again on next use. */
         @Override
         public void start() {

@@ -39,6 +39,12 @@ final class CountingLocker implements Locker {
     }
 
     @Override
+    public void abandon(LockLease lease, Duration duration) {
+        calls.incrementAndGet();
+        delegate.abandon(lease, duration);
+    }
+
+    @Override
     public boolean renew(LockLease lease, Duration extension) {
         calls.incrementAndGet();
         return delegate.renew(lease, extension);

@@ -37,4 +37,23 @@ public interface ServerControl {
      * the outage reconnect on their own, in their own time: the kit waits for them.
      */
     void start();
+
+    /**
+     * Stalls every server without closing anything, as an overloaded or paused server stalls
+     * ({@code SIGSTOP}, Redis' {@code CLIENT PAUSE}): connections stay open, what clients send is
+     * kept but not answered, so their calls time out; on {@link #resume()} the servers apply what
+     * they were sent, in order. Returns once stalled. The default throws {@link
+     * UnsupportedOperationException}, and the stall tests are skipped, saying so.
+     */
+    default void suspend() {
+        throw new UnsupportedOperationException("the fixture cannot stall its servers (ServerControl.suspend())");
+    }
+
+    /**
+     * Lets servers stalled by {@link #suspend()} run again. Must be supported if {@link #suspend()}
+     * is.
+     */
+    default void resume() {
+        throw new UnsupportedOperationException("the fixture cannot stall its servers (ServerControl.resume())");
+    }
 }

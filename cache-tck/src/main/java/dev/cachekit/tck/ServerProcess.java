@@ -213,6 +213,45 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * Stalls the process ({@code SIGSTOP}) as an overloaded or paused server stalls: its connections
+     * stay open and what clients send waits in the socket buffers, unanswered, until {@link
+     * #resume()}, when the server reads and applies it.
+     *
+     * @throws IllegalStateException if the process is not running or the signal could not be sent
+     */
+    public synchronized void suspend() {
+        signal("STOP");
+    }
+
+    /**
+     * Lets a process stalled by {@link #suspend()} run again ({@code SIGCONT}).
+     *
+     * @throws IllegalStateException if the process is not running or the signal could not be sent
+     */
+    public synchronized void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(name + " on " + address() + " is not running");
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .redirectErrorStream(true)
+                    .start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " of " + name + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not run kill -" + signal + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending SIG" + signal + " to " + name, e);
+        }
+    }
+
+    /**
      * Starts the same command again on the same port (after {@link #kill()} or {@link #close()}).
      *
      * @throws IllegalStateException if it does not come up

@@ -117,6 +117,30 @@ public abstract class Tck {
         }
     }
 
+    /** The {@link LockFaultContract} against this kit's fixture. */
+    @Nested
+    public class LockFaultTests extends LockFaultContract {
+        /** Binds the contract to the kit's fixture. */
+        public LockFaultTests() {}
+
+        @Override
+        protected BackendFixture fixture() {
+            return Tck.this.fixture();
+        }
+    }
+
+    /** The {@link DamagedKeyContract} against this kit's fixture. */
+    @Nested
+    public class DamagedKeyTests extends DamagedKeyContract {
+        /** Binds the contract to the kit's fixture. */
+        public DamagedKeyTests() {}
+
+        @Override
+        protected BackendFixture fixture() {
+            return Tck.this.fixture();
+        }
+    }
+
     // A new contract joins here, as every contract does: a @Nested public class extending it whose
     // fixture() returns Tck.this.fixture(), and an entry in TckReport.CONTRACTS.
 

@@ -26,7 +26,9 @@ public final class TckReport {
             Tck.LockerTests.class,
             Tck.CacheTests.class,
             Tck.KeyTests.class,
-            Tck.OutageTests.class);
+            Tck.OutageTests.class,
+            Tck.LockFaultTests.class,
+            Tck.DamagedKeyTests.class);
 
     private final String fixtureName;
     private final Map<String, Contract> contracts = new LinkedHashMap<>();
