@@ -19,8 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
@@ -32,8 +30,8 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * A {@link Store} over a Jedis {@link UnifiedJedis}: a {@link RedisClient} (standalone) or a {@link
- * RedisClusterClient}.
+ * A {@link Store} over a Jedis client ({@link JedisClient}): a standalone server, one behind
+ * sentinels, or a Redis Cluster.
  *
  * <p>Standalone, a multi-get is one {@code MGET} and a multi-set without TTL one {@code MSET}. In
  * cluster mode, where a command may only touch keys of one slot, a multi-get or multi-set is a
@@ -92,8 +90,9 @@ final class RedisStore implements Store {
     private static final RedisScript RELEASE = new RedisScript("if redis.call('GET', KEYS[1]) == ARGV[1] then"
             + " redis.call('DEL', KEYS[1]) redis.call('PUBLISH', ARGV[2], KEYS[1]) return 1 else return 0 end");
 
+    private final JedisClient jedis;
     private final UnifiedJedis client;
-    private final RedisClusterClient cluster;
+    private final boolean cluster;
     private final String description;
     private final boolean ownsClient;
     private final ExecutorService nodeExecutor;
@@ -102,17 +101,17 @@ final class RedisStore implements Store {
     /**
      * Creates a store over a client.
      *
-     * @param client a {@link RedisClient}, a {@link RedisClusterClient}, or another standalone
-     *     {@link UnifiedJedis}
+     * @param jedis the client
      * @param description names the server(s) for messages: {@code redis 127.0.0.1:6379}
      * @param ownsClient whether {@link #close()} closes the client
      */
-    RedisStore(UnifiedJedis client, String description, boolean ownsClient) {
-        this.client = Objects.requireNonNull(client, "client");
-        this.cluster = client instanceof RedisClusterClient c ? c : null;
+    RedisStore(JedisClient jedis, String description, boolean ownsClient) {
+        this.jedis = Objects.requireNonNull(jedis, "jedis");
+        this.client = jedis.commands();
+        this.cluster = jedis.isCluster();
         this.description = Objects.requireNonNull(description, "description");
         this.ownsClient = ownsClient;
-        this.nodeExecutor = cluster == null ? null : nodeExecutor(description);
+        this.nodeExecutor = cluster ? nodeExecutor(description) : null;
     }
 
     @Override
@@ -131,7 +130,7 @@ final class RedisStore implements Store {
         if (keys.isEmpty()) {
             return new ArrayList<>();
         }
-        if (cluster == null) {
+        if (!cluster) {
             byte[][] raw = new byte[keys.size()][];
             for (int i = 0; i < raw.length; i++) {
                 raw[i] = bytes(keys.get(i));
@@ -165,7 +164,7 @@ final class RedisStore implements Store {
         if (entries.isEmpty()) {
             return;
         }
-        if (cluster == null && ttlMillis == NO_EXPIRY) {
+        if (!cluster && ttlMillis == NO_EXPIRY) {
             byte[][] keysAndValues = new byte[entries.size() * 2][];
             int i = 0;
             for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
@@ -191,16 +190,16 @@ final class RedisStore implements Store {
         try {
             return sendPipeline(commands);
         } catch (JedisRedirectionException e) {
-            if (cluster == null) {
+            if (!cluster) {
                 throw e;
             }
-            cluster.refreshClusterTopology();
+            jedis.refreshTopology();
             return sendPipeline(commands);
         }
     }
 
     private <T> List<T> sendPipeline(Function<AbstractPipeline, List<Response<T>>> commands) {
-        try (AbstractPipeline pipeline = cluster != null ? cluster.pipelined(nodeExecutor) : client.pipelined()) {
+        try (AbstractPipeline pipeline = jedis.pipelined(nodeExecutor)) {
             List<Response<T>> responses = commands.apply(pipeline);
             pipeline.sync();
             List<T> results = new ArrayList<>(responses.size());
@@ -289,7 +288,7 @@ final class RedisStore implements Store {
         byte[] raw = bytes(key);
         byte[] fence = bytes(fenceKey);
         byte[] lease = Long.toString(leaseMillis).getBytes(StandardCharsets.US_ASCII);
-        if (cluster == null) {
+        if (!cluster) {
             return call(() -> ACQUIRE_FENCED.run(client, List.of(raw, fence), owner, lease));
         }
         if (!setIfAbsent(key, owner, leaseMillis)) {
@@ -346,7 +345,7 @@ final class RedisStore implements Store {
             return operation.get();
         } catch (JedisException e) {
             if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException) {
-                dropIdleConnections();
+                jedis.dropIdleConnections();
             }
             throw failure(description, e);
         }
@@ -394,22 +393,6 @@ final class RedisStore implements Store {
         return message.equals(e.getMessage()) || e.getMessage() == null
                 ? message
                 : e.getMessage() + " (" + message + ")";
-    }
-
-    /**
-     * Idle pooled connections to a server that was restarted are dead; dropping them lets the next
-     * call connect afresh instead of failing once per stale connection.
-     */
-    private void dropIdleConnections() {
-        try {
-            if (client instanceof RedisClient standalone) {
-                standalone.getPool().clear();
-            } else if (cluster != null) {
-                cluster.getClusterNodes().values().forEach(pool -> pool.clear());
-            }
-        } catch (RuntimeException ignored) {
-            // Best effort: a pool that cannot be cleared still discards each broken connection on use.
-        }
     }
 
     private static byte[] bytes(String key) {

@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -152,20 +153,35 @@ final class RedisFixture implements BackendFixture {
         }
     };
 
+    /**
+     * A pooled client of one server, on a class both supported Jedis lines have ({@code
+     * RedisClient} is Jedis 8 only): the Jedis-7 run of the TCK uses these fixtures too.
+     *
+     * @param server the server
+     * @return the client
+     */
+    static UnifiedJedis rawClient(ServerProcess server) {
+        return JedisClient.standalone(
+                        new HostAndPort("127.0.0.1", server.port()),
+                        DefaultJedisClientConfig.builder().build(),
+                        new ConnectionPoolConfig())
+                .commands();
+    }
+
     private synchronized RedisFixture started() {
         if (raw == null) {
             if (cluster) {
                 masters = RedisServers.cluster();
                 String nodes = masters.stream().map(ServerProcess::address).collect(Collectors.joining(","));
                 uri = "redis-cluster://" + nodes + "?socketTimeout=10s";
-                raw = RedisClusterClient.create(masters.stream()
+                raw = new JedisCluster(masters.stream()
                         .map(m -> new HostAndPort("127.0.0.1", m.port()))
                         .collect(Collectors.<HostAndPort, Set<HostAndPort>>toCollection(LinkedHashSet::new)));
             } else {
                 ServerProcess server = RedisServers.standalone();
                 masters = List.of(server);
                 uri = "redis://" + server.address() + "?socketTimeout=10s";
-                raw = RedisClient.create("127.0.0.1", server.port());
+                raw = rawClient(server);
             }
         }
         return this;
