@@ -11,6 +11,7 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisCluster;
@@ -45,6 +46,14 @@ final class JedisClient {
     /** {@code Connection.getHostAndPort()}: public on Jedis 8, package-private on Jedis 7. */
     private static final Method CONNECTION_ADDRESS = publicMethod(Connection.class, "getHostAndPort");
 
+    /**
+     * Jedis 8's {@code autoNegotiateProtocol(boolean)}: without {@code false}, Jedis 8 warns on
+     * every connection of a client that is not a {@code RedisClient} that it will speak RESP2,
+     * which is what this module speaks on both lines.
+     */
+    private static final Method AUTO_NEGOTIATE =
+            publicMethod(DefaultJedisClientConfig.Builder.class, "autoNegotiateProtocol", boolean.class);
+
     private static final String REDIS_CLUSTER_CLIENT = "redis.clients.jedis.RedisClusterClient";
 
     private final UnifiedJedis commands;
@@ -61,6 +70,23 @@ final class JedisClient {
         this.commands = commands;
         this.provider = provider;
         this.kind = kind;
+    }
+
+    /**
+     * A client configuration builder that speaks RESP2 on both lines, without Jedis 8's warning.
+     *
+     * @return the builder
+     */
+    static DefaultJedisClientConfig.Builder configBuilder() {
+        DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder();
+        if (AUTO_NEGOTIATE != null) {
+            try {
+                AUTO_NEGOTIATE.invoke(builder, false);
+            } catch (ReflectiveOperationException e) {
+                // Only the warning stays.
+            }
+        }
+        return builder;
     }
 
     /**

@@ -179,7 +179,7 @@ public final class RedisProvider implements CacheProvider {
 
     private static DefaultJedisClientConfig.Builder clientConfig(
             int connectMillis, int socketMillis, boolean ssl, RedisTls tls) {
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+        DefaultJedisClientConfig.Builder config = JedisClient.configBuilder()
                 .connectionTimeoutMillis(connectMillis)
                 .socketTimeoutMillis(socketMillis)
                 .ssl(ssl);

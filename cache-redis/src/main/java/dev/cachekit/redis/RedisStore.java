@@ -5,6 +5,8 @@ import dev.cachekit.StoreException;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
@@ -361,6 +364,12 @@ final class RedisStore implements Store {
      */
     static StoreException failure(String description, JedisException e) {
         String reason = rootMessage(e);
+        if (reason.startsWith("NOPERM") || reason.contains(" NOPERM ")) {
+            return new StoreException(
+                    description + " refused a command to this user: " + reason
+                            + "; give the ACL user the rules the cache-redis README lists",
+                    e);
+        }
         if (e instanceof JedisAccessControlException
                 || reason.startsWith("WRONGPASS")
                 || reason.startsWith("NOAUTH")
@@ -369,11 +378,37 @@ final class RedisStore implements Store {
                     description + " refused the credentials: " + reason + "; check the user and password in the URI",
                     e);
         }
+        if (causedBy(e, SSLException.class)) {
+            String dates = causedBy(e, CertificateExpiredException.class)
+                    ? "a certificate has expired: "
+                    : causedBy(e, CertificateNotYetValidException.class) ? "a certificate is not valid yet: " : "";
+            return new StoreException(
+                    description + " failed the TLS handshake: " + dates + reason
+                            + "; check tlsTrustStore (the CA that signed the server's certificate), the certificates'"
+                            + " dates and host names, and tlsKeyStore if the server asks for a client certificate",
+                    e);
+        }
         if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException) {
             return new StoreException(
                     description + " is unreachable: " + reason + "; is the server running and the address right?", e);
         }
         return new StoreException(description + " failed: " + reason, e);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() != null ? t.getCause() : firstSuppressed(t)) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable firstSuppressed(Throwable t) {
+        return t.getSuppressed().length > 0 ? t.getSuppressed()[0] : null;
     }
 
     private static String rootMessage(Throwable e) {
