@@ -266,7 +266,7 @@ final class JedisClient {
     /** The pool of a Jedis 8 {@code RedisClient} or a Jedis 7 {@code JedisPooled}: both have {@code getPool()}. */
     private static Pool<?> poolOf(UnifiedJedis client) {
         if (client instanceof ProviderJedis own) {
-            return own.provider instanceof PooledConnectionProvider pooled ? pooled.getPool() : null;
+            return own.connections instanceof PooledConnectionProvider pooled ? pooled.getPool() : null;
         }
         try {
             Method getPool = client.getClass().getMethod("getPool");
@@ -299,12 +299,12 @@ final class JedisClient {
 
     /** A {@link UnifiedJedis} over a connection provider, without retries (both lines have this constructor). */
     private static final class ProviderJedis extends UnifiedJedis {
-        private final ConnectionProvider provider;
+        private final ConnectionProvider connections;
         private final HostAndPort node; // null behind sentinels, where the master changes
 
         ProviderJedis(ConnectionProvider provider, HostAndPort node) {
             super(provider, (RedisProtocol) null);
-            this.provider = provider;
+            this.connections = provider;
             this.node = node;
         }
     }

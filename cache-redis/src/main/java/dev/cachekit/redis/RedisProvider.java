@@ -31,7 +31,10 @@ import redis.clients.jedis.exceptions.JedisException;
  *       (port 6379 and database 0 by default);
  *   <li>{@code rediss://...}: the same over TLS;
  *   <li>{@code redis-cluster://[user:password@]host:port,host:port[?options]}: a Redis Cluster,
- *       reached through any of the listed nodes.
+ *       reached through any of the listed nodes;
+ *   <li>{@code redis-sentinel://[user:password@]host:port[,host:port...]/master-name[?options]}:
+ *       the master the listed sentinels (port 26379 by default) name, followed through failovers;
+ *       the user information is the master's.
  * </ul>
  *
  * <p>User information without a colon is taken as the password alone ({@code redis://secret@host}),
@@ -44,8 +47,20 @@ import redis.clients.jedis.exceptions.JedisException;
  *   <li>{@code connectTimeout}: the connect timeout alone, default {@code timeout};
  *   <li>{@code socketTimeout}: how long to wait for a reply, default {@code timeout};
  *   <li>{@code ssl}: {@code true} for TLS, default {@code true} for {@code rediss://} and {@code
- *       false} otherwise (the way to ask for TLS with {@code redis-cluster://}).
+ *       false} otherwise (the way to ask for TLS with {@code redis-cluster://} and {@code
+ *       redis-sentinel://});
+ *   <li>{@code tlsTrustStore}, {@code tlsTrustStorePassword}, {@code tlsKeyStore}, {@code
+ *       tlsKeyStorePassword}, {@code tlsVerifyHostname}: a PKCS#12 or JKS file of the CAs to trust
+ *       (default the runtime's), one with the client's key and certificate for mutual TLS, and
+ *       whether the server's certificate must name the host (default {@code true});
+ *   <li>{@code redis-sentinel://} only: {@code database} (default 0), {@code sentinelUser} and
+ *       {@code sentinelPassword} (the sentinels' own credentials), {@code sentinelSsl} (default
+ *       {@code ssl}).
  * </ul>
+ *
+ * <p>The Jedis on the class path must be 7.0 or newer (Spring Boot 4.0 manages 7.0.0); an older
+ * one fails the open with a {@link CacheConfigurationException} naming the version found, the one
+ * needed and the {@code jedis.version} property to set.
  *
  * <p>Opening pings the server (or reads the cluster's slot map), so a wrong address or password
  * fails at once with a {@link StoreException} naming the server.
