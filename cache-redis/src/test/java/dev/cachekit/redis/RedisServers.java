@@ -79,6 +79,17 @@ final class RedisServers {
      * @return its three masters
      */
     static List<ServerProcess> startCluster() {
+        return startCluster(0);
+    }
+
+    /**
+     * Starts a cluster of three masters with {@code replicasPerMaster} replicas each, for one test
+     * class.
+     *
+     * @param replicasPerMaster replicas per master
+     * @return every node, masters first (as {@code redis-cli --cluster create} assigns them)
+     */
+    static List<ServerProcess> startCluster(int replicasPerMaster) {
         Path dir;
         try {
             dir = Files.createTempDirectory("cachekit-redis-cluster-");
@@ -87,7 +98,7 @@ final class RedisServers {
         }
         dir.toFile().deleteOnExit();
         List<ServerProcess> masters = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 3 * (1 + replicasPerMaster); i++) {
             masters.add(ServerProcess.redis(
                     "--cluster-enabled", "yes",
                     "--cluster-config-file", dir.resolve("nodes-" + i + ".conf").toString(),
@@ -98,7 +109,7 @@ final class RedisServers {
         create.add("--cluster");
         create.add("create");
         masters.forEach(m -> create.add(m.address()));
-        create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        create.addAll(List.of("--cluster-replicas", String.valueOf(replicasPerMaster), "--cluster-yes"));
         run(create);
         awaitClusterOk(masters);
         return masters;
@@ -134,7 +145,7 @@ final class RedisServers {
             if (states.stream()
                     .allMatch(info -> info.contains("cluster_state:ok")
                             && info.contains("cluster_slots_ok:16384")
-                            && info.contains("cluster_known_nodes:3"))) {
+                            && info.contains("cluster_known_nodes:" + masters.size()))) {
                 return;
             }
             last = states.stream().collect(Collectors.joining("\n---\n"));
