@@ -146,6 +146,10 @@ public final class RedisProvider implements CacheProvider {
                 (int) clientTimeout(options, "socketTimeout", timeout).toMillis();
         boolean ssl = options.takeBoolean("ssl", scheme.equals("rediss"));
         RedisTls tls = RedisTls.from(options, shown);
+        if (!ssl && shape != Shape.SENTINEL && tls.configured()) {
+            throw new CacheConfigurationException(shown + " has TLS options but TLS is off; write rediss:// (or"
+                    + " ssl=true for redis-cluster://), or leave the tls... options out");
+        }
 
         DefaultJedisClientConfig.Builder config =
                 clientConfig(connectMillis, socketMillis, ssl, tls).database(database);
@@ -169,7 +173,8 @@ public final class RedisProvider implements CacheProvider {
         String description = switch (shape) {
             case ONE -> scheme + " " + servers + (database != 0 ? "/" + database : "");
             case CLUSTER -> scheme + " " + servers;
-            case SENTINEL -> scheme + " " + master + " via " + servers + (database != 0 ? "/" + database : "");
+            case SENTINEL ->
+                scheme + " " + Printable.escape(master) + " via " + servers + (database != 0 ? "/" + database : "");
         };
         JedisClient client;
         try {
@@ -184,7 +189,7 @@ public final class RedisProvider implements CacheProvider {
                             config.build(),
                             pool,
                             new LinkedHashSet<>(nodes),
-                            sentinelConfig(options, shown, connectMillis, socketMillis, ssl, tls));
+                            sentinelConfig(options, connectMillis, socketMillis, ssl, tls));
             };
         } catch (JedisException e) {
             throw RedisStore.failure(description, e);
@@ -206,7 +211,7 @@ public final class RedisProvider implements CacheProvider {
 
     /** The sentinels' own credentials and TLS, which need not be the master's. */
     private static DefaultJedisClientConfig sentinelConfig(
-            UriOptions options, String shown, int connectMillis, int socketMillis, boolean ssl, RedisTls tls) {
+            UriOptions options, int connectMillis, int socketMillis, boolean ssl, RedisTls tls) {
         boolean sentinelSsl = options.takeBoolean("sentinelSsl", ssl);
         DefaultJedisClientConfig.Builder config = clientConfig(connectMillis, socketMillis, sentinelSsl, tls);
         options.take("sentinelUser").ifPresent(config::user);

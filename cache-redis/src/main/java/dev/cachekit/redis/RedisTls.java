@@ -95,15 +95,19 @@ final class RedisTls {
         }
     }
 
+    /** Whether any TLS option was given. */
+    boolean configured() {
+        return context != null || !verifyHostname;
+    }
+
     /** Sets the socket factory and host name verification of a TLS client configuration. */
     void apply(DefaultJedisClientConfig.Builder config) {
         if (context != null) {
             config.sslSocketFactory(context.getSocketFactory());
         }
-        if (verifyHostname) {
-            SSLParameters parameters = new SSLParameters();
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-            config.sslParameters(parameters);
-        }
+        // Set either way: without parameters of ours, what Jedis checks is up to its version.
+        SSLParameters parameters = new SSLParameters();
+        parameters.setEndpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);
+        config.sslParameters(parameters);
     }
 }

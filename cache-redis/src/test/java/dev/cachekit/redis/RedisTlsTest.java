@@ -28,6 +28,7 @@ class RedisTlsTest {
     private static ServerProcess tls;
     private static ServerProcess mutual;
     private static ServerProcess expired;
+    private static ServerProcess otherHost;
 
     @BeforeAll
     static void startServers() {
@@ -35,6 +36,7 @@ class RedisTlsTest {
         tls = RedisTlsServers.start(certs, certs.serverCert, false);
         mutual = RedisTlsServers.start(certs, certs.serverCert, true);
         expired = RedisTlsServers.start(certs, certs.expiredCert, false);
+        otherHost = RedisTlsServers.start(certs, certs.otherHostCert, false);
     }
 
     @AfterAll
@@ -42,6 +44,7 @@ class RedisTlsTest {
         tls.close();
         mutual.close();
         expired.close();
+        otherHost.close();
     }
 
     private static String uri(String user, String password, ServerProcess server, String options) {
@@ -144,5 +147,30 @@ class RedisTlsTest {
                 .hasMessageContaining("tlsTrustStore=" + certs.trustStore)
                 .hasMessageNotContaining("wrong-store-pw")
                 .hasMessageNotContaining(RedisTlsServers.PASSWORD);
+    }
+
+    @Test
+    @DisplayName("a trusted certificate for another host fails the handshake, unless tlsVerifyHostname=false")
+    void hostNameIsChecked() {
+        String options = "&" + RedisTlsServers.trust(certs);
+        assertThatThrownBy(() -> Caches.open(uri(RedisTlsServers.USER, RedisTlsServers.PASSWORD, otherHost, options)))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("rediss " + otherHost.address() + " failed the TLS handshake")
+                .hasMessageContaining("127.0.0.1");
+        try (Cache cache = Caches.open(
+                uri(RedisTlsServers.USER, RedisTlsServers.PASSWORD, otherHost, options + "&tlsVerifyHostname=false"))) {
+            cache.put("k", "v");
+            assertThat(cache.get("k", String.class).value()).isEqualTo("v");
+        }
+    }
+
+    @Test
+    @DisplayName("TLS options on a URI without TLS are refused, saying how to turn TLS on")
+    void tlsOptionsWithoutTls() {
+        assertThatThrownBy(() -> Caches.open("redis://127.0.0.1:1?" + RedisTlsServers.trust(certs)))
+                .isInstanceOf(CacheConfigurationException.class)
+                .hasMessageContaining("has TLS options but TLS is off")
+                .hasMessageContaining("rediss://")
+                .hasMessageNotContaining(TestCertificates.STORE_PASSWORD);
     }
 }

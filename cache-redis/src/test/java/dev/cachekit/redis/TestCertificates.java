@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A throwaway certificate authority and certificates made with {@code openssl} in a temporary
- * directory: a server certificate for {@code 127.0.0.1}, an expired one, a client certificate, and
+ * directory: a server certificate for {@code 127.0.0.1}, an expired one, one for another host, a client certificate, and
  * a second CA that signed none of them. Trust stores are PKCS#12 files the JDK writes.
  */
 final class TestCertificates {
@@ -31,6 +31,7 @@ final class TestCertificates {
     final Path serverCert;
     final Path serverKey;
     final Path expiredCert;
+    final Path otherHostCert;
     final Path clientKeyStore;
     final Path trustStore;
     final Path otherTrustStore;
@@ -43,6 +44,7 @@ final class TestCertificates {
         serverKey = dir.resolve("server.key");
         serverCert = sign("server", "127.0.0.1", "subjectAltName=IP:127.0.0.1,DNS:localhost", false);
         expiredCert = sign("expired", "127.0.0.1", "subjectAltName=IP:127.0.0.1,DNS:localhost", true);
+        otherHostCert = sign("other-host", "elsewhere.example", "subjectAltName=DNS:elsewhere.example", false);
         Path clientCert = sign("client", "cachekit-client", "extendedKeyUsage=clientAuth", false);
         clientKeyStore = dir.resolve("client.p12");
         openssl(
@@ -102,8 +104,8 @@ final class TestCertificates {
 
     /** A key and a certificate signed by the CA; an expired one is signed through {@code openssl ca}, which takes dates. */
     private Path sign(String name, String commonName, String extension, boolean expired) throws IOException {
-        // The expired certificate is the server's key with other dates.
-        Path key = expired ? serverKey : dir.resolve(name + ".key");
+        // The expired and other-host certificates carry the server's key.
+        Path key = expired || name.equals("other-host") ? serverKey : dir.resolve(name + ".key");
         if (!Files.exists(key)) {
             openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key.toString());
         }
