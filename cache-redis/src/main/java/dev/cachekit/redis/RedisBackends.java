@@ -5,10 +5,7 @@ import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.StoreLocker;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.TreeSet;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -17,7 +14,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * Caches.builder().backend(...)}:
  *
  * <pre>{@code
- * RedisClient jedis = RedisClient.builder().hostAndPort("redis.internal", 6379).build();
+ * RedisClient jedis = RedisClient.create("redis.internal", 6379); // Jedis 7: new JedisPooled(...)
  * try (Cache cache = Caches.builder().backend(RedisBackends.of(jedis)).keyPrefix("shop:").build()) {
  *     ...
  * }
@@ -40,24 +37,33 @@ public final class RedisBackends {
      * A backend over the caller's client, which stays open when the backend (or the cache) is
      * closed.
      *
-     * @param client a {@link RedisClient} (standalone) or a {@link RedisClusterClient}; any other
-     *     {@link UnifiedJedis} is treated as a standalone server
+     * @param client a {@link JedisCluster} or (Jedis 8) {@code RedisClusterClient} for a cluster;
+     *     any other {@link UnifiedJedis} ({@code RedisClient}, {@code JedisPooled}, a sentinel
+     *     client) is treated as one server
      * @return the backend, connected, with its lock-release subscription confirmed
      * @throws StoreException if the server cannot be reached or refuses the client's credentials
+     * @throws dev.cachekit.CacheConfigurationException if the Jedis on the class path is older than
+     *     7.0, naming the version found and the one needed
      */
     public static Backend of(UnifiedJedis client) {
         Objects.requireNonNull(client, "client");
-        return open(client, describe(client), false, CONFIRM_SUBSCRIPTION_WITHIN);
+        JedisVersion.require();
+        try {
+            JedisClient jedis = JedisClient.given(client);
+            return open(jedis, describe(jedis), false, CONFIRM_SUBSCRIPTION_WITHIN);
+        } catch (LinkageError e) {
+            throw JedisVersion.unsupported(e);
+        }
     }
 
     /**
      * Builds the backend; on failure, closes what it opened (the client too, if it owns it).
      */
-    static Backend open(UnifiedJedis client, String description, boolean ownsClient, Duration confirmWithin) {
+    static Backend open(JedisClient client, String description, boolean ownsClient, Duration confirmWithin) {
         RedisStore store = new RedisStore(client, description, ownsClient);
         try {
             store.ping();
-            RedisLockSignal signal = RedisLockSignal.start(client, description, confirmWithin);
+            RedisLockSignal signal = RedisLockSignal.start(client.commands(), description, confirmWithin);
             return Backend.builder(store)
                     .signal(signal)
                     .locker(new StoreLocker(new RedisLockCommands(store), signal))
@@ -68,18 +74,11 @@ public final class RedisBackends {
         }
     }
 
-    private static String describe(UnifiedJedis client) {
-        if (client instanceof RedisClusterClient cluster) {
-            return "redis-cluster "
-                    + String.join(",", new TreeSet<>(cluster.getClusterNodes().keySet()));
+    private static String describe(JedisClient client) {
+        try {
+            return client.describe();
+        } catch (JedisException e) {
+            throw RedisStore.failure("redis (the given client)", e);
         }
-        if (client instanceof RedisClient standalone) {
-            try (Connection connection = standalone.getPool().getResource()) {
-                return "redis " + connection.getHostAndPort();
-            } catch (JedisException e) {
-                throw RedisStore.failure("redis (the given client)", e);
-            }
-        }
-        return "redis (" + client.getClass().getSimpleName() + ")";
     }
 }

@@ -20,9 +20,7 @@ import java.util.stream.Collectors;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -33,7 +31,10 @@ import redis.clients.jedis.exceptions.JedisException;
  *       (port 6379 and database 0 by default);
  *   <li>{@code rediss://...}: the same over TLS;
  *   <li>{@code redis-cluster://[user:password@]host:port,host:port[?options]}: a Redis Cluster,
- *       reached through any of the listed nodes.
+ *       reached through any of the listed nodes;
+ *   <li>{@code redis-sentinel://[user:password@]host:port[,host:port...]/master-name[?options]}:
+ *       the master the listed sentinels (port 26379 by default) name, followed through failovers;
+ *       the user information is the master's.
  * </ul>
  *
  * <p>User information without a colon is taken as the password alone ({@code redis://secret@host}),
@@ -46,8 +47,20 @@ import redis.clients.jedis.exceptions.JedisException;
  *   <li>{@code connectTimeout}: the connect timeout alone, default {@code timeout};
  *   <li>{@code socketTimeout}: how long to wait for a reply, default {@code timeout};
  *   <li>{@code ssl}: {@code true} for TLS, default {@code true} for {@code rediss://} and {@code
- *       false} otherwise (the way to ask for TLS with {@code redis-cluster://}).
+ *       false} otherwise (the way to ask for TLS with {@code redis-cluster://} and {@code
+ *       redis-sentinel://});
+ *   <li>{@code tlsTrustStore}, {@code tlsTrustStorePassword}, {@code tlsKeyStore}, {@code
+ *       tlsKeyStorePassword}, {@code tlsVerifyHostname}: a PKCS#12 or JKS file of the CAs to trust
+ *       (default the runtime's), one with the client's key and certificate for mutual TLS, and
+ *       whether the server's certificate must name the host (default {@code true});
+ *   <li>{@code redis-sentinel://} only: {@code database} (default 0), {@code sentinelUser} and
+ *       {@code sentinelPassword} (the sentinels' own credentials), {@code sentinelSsl} (default
+ *       {@code ssl}).
  * </ul>
+ *
+ * <p>The Jedis on the class path must be 7.0 or newer (Spring Boot 4.0 manages 7.0.0); an older
+ * one fails the open with a {@link CacheConfigurationException} naming the version found, the one
+ * needed and the {@code jedis.version} property to set.
  *
  * <p>Opening pings the server (or reads the cluster's slot map), so a wrong address or password
  * fails at once with a {@link StoreException} naming the server.
@@ -71,7 +84,9 @@ public final class RedisProvider implements CacheProvider {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
 
     private static final int DEFAULT_PORT = 6379;
+    private static final int SENTINEL_PORT = 26379;
     private static final String CLUSTER = "redis-cluster";
+    private static final String SENTINEL = "redis-sentinel";
 
     /** Creates the provider; called by {@link java.util.ServiceLoader}. */
     public RedisProvider() {}
@@ -83,17 +98,26 @@ public final class RedisProvider implements CacheProvider {
 
     @Override
     public Set<String> schemes() {
-        return Set.of("redis", "rediss", CLUSTER);
+        return Set.of("redis", "rediss", CLUSTER, SENTINEL);
     }
 
     @Override
     public Backend open(URI uri, UriOptions options) {
+        JedisVersion.require();
+        try {
+            return openChecked(uri, options);
+        } catch (LinkageError e) {
+            throw JedisVersion.unsupported(e);
+        }
+    }
+
+    private Backend openChecked(URI uri, UriOptions options) {
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        boolean clusterMode = scheme.equals(CLUSTER);
+        Shape shape = scheme.equals(CLUSTER) ? Shape.CLUSTER : scheme.equals(SENTINEL) ? Shape.SENTINEL : Shape.ONE;
         String shown = UriOptions.redact(uri);
         String authority = uri.getRawAuthority();
         if (authority == null || authority.isEmpty()) {
-            throw new CacheConfigurationException(shown + " names no server; write " + example(clusterMode));
+            throw new CacheConfigurationException(shown + " names no server; write " + example(shape));
         }
         String userInfo = null;
         int at = authority.lastIndexOf('@');
@@ -101,8 +125,14 @@ public final class RedisProvider implements CacheProvider {
             userInfo = authority.substring(0, at);
             authority = authority.substring(at + 1);
         }
-        List<HostAndPort> nodes = nodes(authority, shown, clusterMode);
-        int database = database(uri, shown, clusterMode);
+        List<HostAndPort> nodes = nodes(authority, shown, shape);
+        String master = shape == Shape.SENTINEL ? masterName(uri, shown) : null;
+        int database =
+                shape == Shape.SENTINEL ? options.takeInt("database", 0) : database(uri, shown, shape == Shape.CLUSTER);
+        if (database < 0) {
+            throw new CacheConfigurationException(
+                    "option database=" + database + " in " + shown + " is not a database number (0, 1, ...)");
+        }
 
         int poolSize = options.takeInt("poolSize", DEFAULT_POOL_SIZE);
         if (poolSize < 2) {
@@ -115,12 +145,14 @@ public final class RedisProvider implements CacheProvider {
         int socketMillis =
                 (int) clientTimeout(options, "socketTimeout", timeout).toMillis();
         boolean ssl = options.takeBoolean("ssl", scheme.equals("rediss"));
+        RedisTls tls = RedisTls.from(options, shown);
+        if (!ssl && shape != Shape.SENTINEL && tls.configured()) {
+            throw new CacheConfigurationException(shown + " has TLS options but TLS is off; write rediss:// (or"
+                    + " ssl=true for redis-cluster://), or leave the tls... options out");
+        }
 
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(connectMillis)
-                .socketTimeoutMillis(socketMillis)
-                .database(database)
-                .ssl(ssl);
+        DefaultJedisClientConfig.Builder config =
+                clientConfig(connectMillis, socketMillis, ssl, tls).database(database);
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
             String user = colon < 0 ? "" : decode(userInfo.substring(0, colon), "user name", shown);
@@ -137,29 +169,68 @@ public final class RedisProvider implements CacheProvider {
         pool.setJmxEnabled(false);
         pool.setMaxWait(Duration.ofMillis((long) connectMillis + socketMillis));
 
-        String description = scheme + " "
-                + nodes.stream().map(HostAndPort::toString).collect(Collectors.joining(","))
-                + (database != 0 ? "/" + database : "");
-        UnifiedJedis client;
+        String servers = nodes.stream().map(HostAndPort::toString).collect(Collectors.joining(","));
+        String description = switch (shape) {
+            case ONE -> scheme + " " + servers + (database != 0 ? "/" + database : "");
+            case CLUSTER -> scheme + " " + servers;
+            case SENTINEL ->
+                scheme + " " + Printable.escape(master) + " via " + servers + (database != 0 ? "/" + database : "");
+        };
+        JedisClient client;
         try {
-            client = clusterMode
-                    ? RedisClusterClient.builder()
-                            .nodes(new LinkedHashSet<>(nodes))
-                            .clientConfig(config.build())
-                            .poolConfig(pool)
-                            .build()
-                    : RedisClient.builder()
-                            .hostAndPort(nodes.get(0))
-                            .clientConfig(config.build())
-                            .poolConfig(pool)
-                            .build();
+            client = switch (shape) {
+                case ONE -> JedisClient.standalone(nodes.get(0), config.build(), pool);
+                case CLUSTER ->
+                    JedisClient.cluster(
+                            new LinkedHashSet<>(nodes), config.build(), pool, JedisCluster.DEFAULT_MAX_ATTEMPTS);
+                case SENTINEL ->
+                    JedisClient.sentinel(
+                            master,
+                            config.build(),
+                            pool,
+                            new LinkedHashSet<>(nodes),
+                            sentinelConfig(options, connectMillis, socketMillis, ssl, tls));
+            };
         } catch (JedisException e) {
             throw RedisStore.failure(description, e);
         }
         return RedisBackends.open(client, description, true, Duration.ofMillis((long) connectMillis + socketMillis));
     }
 
-    private static List<HostAndPort> nodes(String authority, String shown, boolean clusterMode) {
+    private static DefaultJedisClientConfig.Builder clientConfig(
+            int connectMillis, int socketMillis, boolean ssl, RedisTls tls) {
+        DefaultJedisClientConfig.Builder config = JedisClient.configBuilder()
+                .connectionTimeoutMillis(connectMillis)
+                .socketTimeoutMillis(socketMillis)
+                .ssl(ssl);
+        if (ssl) {
+            tls.apply(config);
+        }
+        return config;
+    }
+
+    /** The sentinels' own credentials and TLS, which need not be the master's. */
+    private static DefaultJedisClientConfig sentinelConfig(
+            UriOptions options, int connectMillis, int socketMillis, boolean ssl, RedisTls tls) {
+        boolean sentinelSsl = options.takeBoolean("sentinelSsl", ssl);
+        DefaultJedisClientConfig.Builder config = clientConfig(connectMillis, socketMillis, sentinelSsl, tls);
+        options.take("sentinelUser").ifPresent(config::user);
+        options.take("sentinelPassword").ifPresent(config::password);
+        return config.build();
+    }
+
+    private static String masterName(URI uri, String shown) {
+        String path = uri.getRawPath();
+        String name = path == null || path.length() <= 1 ? "" : decode(path.substring(1), "master name", shown);
+        if (name.isEmpty() || name.contains("/")) {
+            throw new CacheConfigurationException(shown + " names no master ('" + Printable.escape(name)
+                    + "'); write " + example(Shape.SENTINEL) + ", with the name from the sentinels' 'sentinel monitor'"
+                    + " line, and the database as ?database=N");
+        }
+        return name;
+    }
+
+    private static List<HostAndPort> nodes(String authority, String shown, Shape shape) {
         List<HostAndPort> nodes = new ArrayList<>();
         for (String part : authority.split(",", -1)) {
             String host;
@@ -185,20 +256,21 @@ public final class RedisProvider implements CacheProvider {
             }
             if (host.isEmpty()) {
                 throw new CacheConfigurationException(
-                        "a server in " + shown + " has no host name; write " + example(clusterMode));
+                        "a server in " + shown + " has no host name; write " + example(shape));
             }
-            nodes.add(new HostAndPort(host, port(port, shown)));
+            nodes.add(new HostAndPort(host, port(port, shown, shape == Shape.SENTINEL ? SENTINEL_PORT : DEFAULT_PORT)));
         }
-        if (!clusterMode && nodes.size() > 1) {
+        if (shape == Shape.ONE && nodes.size() > 1) {
             throw new CacheConfigurationException(shown + " names " + nodes.size()
-                    + " servers, but redis:// takes one; for a cluster write " + example(true));
+                    + " servers, but redis:// takes one; for a cluster write " + example(Shape.CLUSTER)
+                    + ", for sentinels " + example(Shape.SENTINEL));
         }
         return nodes;
     }
 
-    private static int port(String text, String shown) {
+    private static int port(String text, String shown, int defaultPort) {
         if (text == null || text.isEmpty()) {
-            return DEFAULT_PORT;
+            return defaultPort;
         }
         try {
             int port = UriOptions.parseInt(text);
@@ -249,9 +321,18 @@ public final class RedisProvider implements CacheProvider {
         }
     }
 
-    private static String example(boolean clusterMode) {
-        return clusterMode
-                ? "redis-cluster://host:port,host:port[?options]"
-                : "redis://[user:password@]host[:port][/db][?options]";
+    private static String example(Shape shape) {
+        return switch (shape) {
+            case ONE -> "redis://[user:password@]host[:port][/db][?options]";
+            case CLUSTER -> "redis-cluster://host:port,host:port[?options]";
+            case SENTINEL -> "redis-sentinel://[user:password@]host:port[,host:port...]/master-name[?options]";
+        };
+    }
+
+    /** What a URI reaches. */
+    private enum Shape {
+        ONE,
+        CLUSTER,
+        SENTINEL
     }
 }

@@ -5,6 +5,8 @@ import dev.cachekit.StoreException;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.StoreCapabilities;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
@@ -34,8 +35,8 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
 import redis.clients.jedis.params.SetParams;
 
 /**
- * A {@link Store} over a Jedis {@link UnifiedJedis}: a {@link RedisClient} (standalone) or a {@link
- * RedisClusterClient}.
+ * A {@link Store} over a Jedis client ({@link JedisClient}): a standalone server, one behind
+ * sentinels, or a Redis Cluster.
  *
  * <p>Standalone, a multi-get is one {@code MGET} and a multi-set without TTL one {@code MSET}. In
  * cluster mode, where a command may only touch keys of one slot, a multi-get or multi-set is a
@@ -104,8 +105,9 @@ final class RedisStore implements Store {
     private static final RedisScript RELEASE = new RedisScript("if redis.call('GET', KEYS[1]) == ARGV[1] then"
             + " redis.call('DEL', KEYS[1]) redis.call('PUBLISH', ARGV[2], KEYS[1]) return 1 else return 0 end");
 
+    private final JedisClient jedis;
     private final UnifiedJedis client;
-    private final RedisClusterClient cluster;
+    private final boolean cluster;
     private final String description;
     private final boolean ownsClient;
     private final ExecutorService nodeExecutor;
@@ -114,17 +116,17 @@ final class RedisStore implements Store {
     /**
      * Creates a store over a client.
      *
-     * @param client a {@link RedisClient}, a {@link RedisClusterClient}, or another standalone
-     *     {@link UnifiedJedis}
+     * @param jedis the client
      * @param description names the server(s) for messages: {@code redis 127.0.0.1:6379}
      * @param ownsClient whether {@link #close()} closes the client
      */
-    RedisStore(UnifiedJedis client, String description, boolean ownsClient) {
-        this.client = Objects.requireNonNull(client, "client");
-        this.cluster = client instanceof RedisClusterClient c ? c : null;
+    RedisStore(JedisClient jedis, String description, boolean ownsClient) {
+        this.jedis = Objects.requireNonNull(jedis, "jedis");
+        this.client = jedis.commands();
+        this.cluster = jedis.isCluster();
         this.description = Objects.requireNonNull(description, "description");
         this.ownsClient = ownsClient;
-        this.nodeExecutor = cluster == null ? null : nodeExecutor(description);
+        this.nodeExecutor = cluster ? nodeExecutor(description) : null;
     }
 
     @Override
@@ -143,7 +145,7 @@ final class RedisStore implements Store {
         if (keys.isEmpty()) {
             return new ArrayList<>();
         }
-        if (cluster == null) {
+        if (!cluster) {
             byte[][] raw = new byte[keys.size()][];
             for (int i = 0; i < raw.length; i++) {
                 raw[i] = bytes(keys.get(i));
@@ -171,7 +173,7 @@ final class RedisStore implements Store {
         if (entries.isEmpty()) {
             return;
         }
-        if (cluster == null && ttlMillis == NO_EXPIRY) {
+        if (!cluster && ttlMillis == NO_EXPIRY) {
             byte[][] keysAndValues = new byte[entries.size() * 2][];
             int i = 0;
             for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
@@ -206,7 +208,7 @@ final class RedisStore implements Store {
         List<T> results = new ArrayList<>(items.size());
         List<Integer> redirected = null; // made only when a node redirected a command
         boolean moved = false;
-        try (AbstractPipeline pipeline = cluster != null ? cluster.pipelined(nodeExecutor) : client.pipelined()) {
+        try (AbstractPipeline pipeline = jedis.pipelined(nodeExecutor)) {
             List<Response<T>> responses = new ArrayList<>(items.size());
             for (I item : items) {
                 responses.add(queue.apply(pipeline, item));
@@ -217,7 +219,7 @@ final class RedisStore implements Store {
                     // A command that failed throws its error here.
                     results.add(answer(responses.get(i)));
                 } catch (JedisRedirectionException e) {
-                    if (cluster == null) {
+                    if (!cluster) {
                         throw e;
                     }
                     moved |= e instanceof JedisMovedDataException;
@@ -233,7 +235,7 @@ final class RedisStore implements Store {
             return results;
         }
         if (moved) {
-            cluster.refreshClusterTopology();
+            jedis.refreshTopology();
         }
         for (int i : redirected) {
             results.set(i, alone.apply(items.get(i)));
@@ -318,7 +320,7 @@ final class RedisStore implements Store {
         byte[] raw = bytes(key);
         byte[] fence = bytes(fenceKey);
         byte[] lease = Long.toString(leaseMillis).getBytes(StandardCharsets.US_ASCII);
-        if (cluster == null) {
+        if (!cluster) {
             return checkFence(fenceKey, call(() -> ACQUIRE_FENCED.run(client, List.of(raw, fence), owner, lease)));
         }
         if (!setIfAbsent(key, owner, leaseMillis)) {
@@ -385,7 +387,7 @@ final class RedisStore implements Store {
             return operation.get();
         } catch (JedisException e) {
             if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException) {
-                dropIdleConnections();
+                jedis.dropIdleConnections();
             }
             throw failure(description, e);
         }
@@ -401,6 +403,12 @@ final class RedisStore implements Store {
      */
     static StoreException failure(String description, JedisException e) {
         String reason = rootMessage(e);
+        if (reason.startsWith("NOPERM") || reason.contains(" NOPERM ")) {
+            return new StoreException(
+                    description + " refused a command to this user: " + reason
+                            + "; give the ACL user the rules the cache-redis README lists",
+                    e);
+        }
         if (e instanceof JedisAccessControlException
                 || reason.startsWith("WRONGPASS")
                 || reason.startsWith("NOAUTH")
@@ -409,11 +417,37 @@ final class RedisStore implements Store {
                     description + " refused the credentials: " + reason + "; check the user and password in the URI",
                     e);
         }
+        if (causedBy(e, SSLException.class)) {
+            String dates = causedBy(e, CertificateExpiredException.class)
+                    ? "a certificate has expired: "
+                    : causedBy(e, CertificateNotYetValidException.class) ? "a certificate is not valid yet: " : "";
+            return new StoreException(
+                    description + " failed the TLS handshake: " + dates + reason
+                            + "; check tlsTrustStore (the CA that signed the server's certificate), the certificates'"
+                            + " dates and host names, and tlsKeyStore if the server asks for a client certificate",
+                    e);
+        }
         if (e instanceof JedisConnectionException || e instanceof JedisClusterOperationException) {
             return new StoreException(
                     description + " is unreachable: " + reason + "; is the server running and the address right?", e);
         }
         return new StoreException(description + " failed: " + reason, e);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() != null ? t.getCause() : firstSuppressed(t)) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable firstSuppressed(Throwable t) {
+        return t.getSuppressed().length > 0 ? t.getSuppressed()[0] : null;
     }
 
     private static String rootMessage(Throwable e) {
@@ -433,22 +467,6 @@ final class RedisStore implements Store {
         return message.equals(e.getMessage()) || e.getMessage() == null
                 ? message
                 : e.getMessage() + " (" + message + ")";
-    }
-
-    /**
-     * Idle pooled connections to a server that was restarted are dead; dropping them lets the next
-     * call connect afresh instead of failing once per stale connection.
-     */
-    private void dropIdleConnections() {
-        try {
-            if (client instanceof RedisClient standalone) {
-                standalone.getPool().clear();
-            } else if (cluster != null) {
-                cluster.getClusterNodes().values().forEach(pool -> pool.clear());
-            }
-        } catch (RuntimeException ignored) {
-            // Best effort: a pool that cannot be cleared still discards each broken connection on use.
-        }
     }
 
     private static byte[] bytes(String key) {

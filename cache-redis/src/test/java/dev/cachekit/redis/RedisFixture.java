@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -26,18 +26,21 @@ import redis.clients.jedis.resps.ScanResult;
  */
 final class RedisFixture implements BackendFixture {
 
-    private static final RedisFixture STANDALONE = new RedisFixture("redis standalone", false);
-    private static final RedisFixture CLUSTER = new RedisFixture("redis cluster", true);
+    private static final RedisFixture STANDALONE = new RedisFixture("redis standalone", false, false);
+    private static final RedisFixture CLUSTER = new RedisFixture("redis cluster", true, false);
+    private static final RedisFixture SENTINEL = new RedisFixture("redis sentinel", false, true);
 
     private final String name;
     private final boolean cluster;
+    private final boolean sentinel;
     private String uri;
     private List<ServerProcess> masters;
     private UnifiedJedis raw;
 
-    private RedisFixture(String name, boolean cluster) {
+    private RedisFixture(String name, boolean cluster, boolean sentinel) {
         this.name = name;
         this.cluster = cluster;
+        this.sentinel = sentinel;
     }
 
     /**
@@ -56,6 +59,34 @@ final class RedisFixture implements BackendFixture {
      */
     static RedisFixture cluster() {
         return CLUSTER;
+    }
+
+    /**
+     * The fixture over the shared sentinel group (master, replica, three sentinels), started on
+     * first use; its master is never killed.
+     *
+     * @return the fixture
+     */
+    static RedisFixture sentinel() {
+        return SENTINEL;
+    }
+
+    /**
+     * A fixture over a server a test class started, reached through {@code uri}, with an admin
+     * client of its own for the raw hooks; the server is never stopped by the TCK.
+     *
+     * @param name the fixture's name
+     * @param uri the URI the backend is opened from
+     * @param server the server
+     * @param raw a client that may read and delete every key
+     * @return the fixture
+     */
+    static RedisFixture over(String name, String uri, ServerProcess server, UnifiedJedis raw) {
+        RedisFixture fixture = new RedisFixture(name, false, true);
+        fixture.uri = uri;
+        fixture.masters = List.of(server);
+        fixture.raw = raw;
+        return fixture;
     }
 
     /**
@@ -99,7 +130,12 @@ final class RedisFixture implements BackendFixture {
     /** Deletes every key with a TTL on every master: SCAN, then PTTL, then DEL of those that have one. */
     @Override
     public void rawExpireKeysWithTtl() {
-        for (ServerProcess master : started().masters) {
+        RedisFixture fixture = started();
+        if (!cluster) {
+            expireKeysWithTtl(fixture.raw);
+            return;
+        }
+        for (ServerProcess master : fixture.masters) {
             try (Jedis jedis = new Jedis("127.0.0.1", master.port())) {
                 String cursor = ScanParams.SCAN_POINTER_START;
                 do {
@@ -115,9 +151,27 @@ final class RedisFixture implements BackendFixture {
         }
     }
 
+    private static void expireKeysWithTtl(UnifiedJedis jedis) {
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = jedis.scan(cursor, new ScanParams().count(1000));
+            for (String key : page.getResult()) {
+                if (jedis.pttl(key) > 0) {
+                    jedis.del(key);
+                }
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    }
+
     @Override
     public void reset() {
-        RedisServers.flushAll(started().masters);
+        RedisFixture fixture = started();
+        if (cluster) {
+            RedisServers.flushAll(fixture.masters);
+        } else {
+            fixture.raw.flushAll();
+        }
     }
 
     /**
@@ -127,7 +181,7 @@ final class RedisFixture implements BackendFixture {
      */
     @Override
     public Optional<ServerControl> server() {
-        return cluster ? Optional.empty() : Optional.of(servers);
+        return cluster || sentinel ? Optional.empty() : Optional.of(servers);
     }
 
     private final ServerControl servers = new ServerControl() {
@@ -162,20 +216,41 @@ final class RedisFixture implements BackendFixture {
         }
     };
 
+    /**
+     * A pooled client of one server, on a class both supported Jedis lines have ({@code
+     * RedisClient} is Jedis 8 only): the Jedis-7 run of the TCK uses these fixtures too.
+     *
+     * @param server the server
+     * @return the client
+     */
+    static UnifiedJedis rawClient(ServerProcess server) {
+        return JedisClient.standalone(
+                        new HostAndPort("127.0.0.1", server.port()),
+                        // Generous timeout: the TCK stores values of hundreds of MiB.
+                        JedisClient.configBuilder().socketTimeoutMillis(30_000).build(),
+                        new ConnectionPoolConfig())
+                .commands();
+    }
+
     private synchronized RedisFixture started() {
         if (raw == null) {
             if (cluster) {
                 masters = RedisServers.cluster();
                 String nodes = masters.stream().map(ServerProcess::address).collect(Collectors.joining(","));
                 uri = "redis-cluster://" + nodes + "?socketTimeout=10s";
-                raw = RedisClusterClient.create(masters.stream()
+                raw = new JedisCluster(masters.stream()
                         .map(m -> new HostAndPort("127.0.0.1", m.port()))
                         .collect(Collectors.<HostAndPort, Set<HostAndPort>>toCollection(LinkedHashSet::new)));
+            } else if (sentinel) {
+                RedisSentinelGroup group = RedisSentinelGroup.shared();
+                masters = List.of(group.master());
+                uri = group.uri() + "?socketTimeout=10s";
+                raw = rawClient(group.master());
             } else {
                 ServerProcess server = RedisServers.standalone();
                 masters = List.of(server);
                 uri = "redis://" + server.address() + "?socketTimeout=10s";
-                raw = RedisClient.create("127.0.0.1", server.port());
+                raw = rawClient(server);
             }
         }
         return this;
