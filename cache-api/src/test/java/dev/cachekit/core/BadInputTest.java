@@ -7,6 +7,7 @@ import dev.cachekit.Cache;
 import dev.cachekit.CacheConfigurationException;
 import dev.cachekit.CorruptEntryException;
 import dev.cachekit.codec.JdkCodec;
+import dev.cachekit.memory.MemoryBounds;
 import dev.cachekit.memory.MemorySpace;
 import dev.cachekit.memory.MemoryStore;
 import dev.cachekit.spi.KeyLayout;
@@ -92,14 +93,20 @@ class BadInputTest {
         }
         // A name given twice counts once.
         tags.add("t0");
-        dev.cachekit.TaggedCache view = cache.tags(tags);
+        // Each tag version is an item of the in-process store: bound it above the 65,536 items.
+        try (Cache big = Caches.builder()
+                .store(new MemoryStore(
+                        MemorySpace.createPrivate(new MemoryBounds(200_000, MemoryBounds.DEFAULT_MAX_BYTES))))
+                .build()) {
+            dev.cachekit.TaggedCache view = big.tags(tags);
 
-        view.put("k", "v");
-        assertThat(view.get("k", String.class).value()).isEqualTo("v");
-        assertThat(cache.get("k", String.class).value()).isEqualTo("v");
-        cache.tags("t65534").flush();
-        assertThat(view.get("k", String.class).isHit()).isFalse();
-        assertThat(DefaultCache.MAX_TAGS).isEqualTo(65_535);
+            view.put("k", "v");
+            assertThat(view.get("k", String.class).value()).isEqualTo("v");
+            assertThat(big.get("k", String.class).value()).isEqualTo("v");
+            big.tags("t65534").flush();
+            assertThat(view.get("k", String.class).isHit()).isFalse();
+            assertThat(DefaultCache.MAX_TAGS).isEqualTo(65_535);
+        }
     }
 
     @Test
