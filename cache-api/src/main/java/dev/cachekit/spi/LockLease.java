@@ -26,6 +26,8 @@ public record LockLease(String key, String ownerToken, long fencingToken, long s
      * @param key the lock's store key
      * @param ownerToken the holder's random token
      * @param fencingToken the acquisition's fencing token, or {@link #UNFENCED}
+     * @param sentNanos the {@link System#nanoTime()} reading taken just before the acquisition was
+     *     sent
      * @throws NullPointerException if key or owner token is null
      * @throws IllegalArgumentException if the fencing token is negative
      */
