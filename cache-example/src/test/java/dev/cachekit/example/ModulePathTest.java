@@ -56,7 +56,8 @@ class ModulePathTest {
             Map<?, ?> schemes = (Map<?, ?>) caches.getMethod("schemes").invoke(null);
             Set<Object> names = Set.copyOf(schemes.keySet());
             assertThat(names)
-                    .containsExactlyInAnyOrder("memory", "redis", "rediss", "redis-cluster", "redis-sentinel", "memcached", "hazelcast");
+                    .containsExactlyInAnyOrder(
+                            "memory", "redis", "rediss", "redis-cluster", "redis-sentinel", "memcached", "hazelcast");
             for (Object providers : schemes.values()) {
                 assertThat((List<?>) providers)
                         .singleElement()
