@@ -13,7 +13,9 @@ import java.util.SortedSet;
  * cache back; an exception it throws is logged and otherwise ignored. Every method does nothing by
  * default, so a listener overrides only what it needs.
  *
- * <p>The keys passed are the caller's keys, without the prefix.
+ * <p>The keys passed are the caller's keys, without the prefix. A bulk call is heard key by key
+ * ({@code getAll} of 50 keys: 50 {@link #read} calls, each with the duration of the whole call; a
+ * flush or a failed store call once), and an async call on the executor's thread that ran it.
  */
 public interface CacheListener {
 
@@ -130,4 +132,29 @@ public interface CacheListener {
      * @param error the failure
      */
     default void storeError(String operation, String key, StoreException error) {}
+
+    /**
+     * A read inside the entry's refresh-ahead window started a background reload (this cache won
+     * the key's load lock; a caller that loses it hears nothing).
+     *
+     * @param key the key
+     */
+    default void refreshStarted(String key) {}
+
+    /**
+     * A background refresh wrote its new value.
+     *
+     * @param key the key
+     * @param took how long the reload took, loader and write
+     */
+    default void refreshed(String key, Duration took) {}
+
+    /**
+     * A background refresh failed (the loader threw, or the store did): the entry stays as it was
+     * and still expires at its old time.
+     *
+     * @param key the key
+     * @param failure what failed
+     */
+    default void refreshFailed(String key, Throwable failure) {}
 }

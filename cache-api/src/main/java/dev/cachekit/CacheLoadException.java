@@ -22,6 +22,18 @@ public class CacheLoadException extends CacheException {
     }
 
     /**
+     * Creates the exception for a load of several keys.
+     *
+     * @param key the first key whose load failed
+     * @param what the keys, as the message names them
+     * @param cause what the loader threw
+     */
+    protected CacheLoadException(String key, String what, Throwable cause) {
+        super("loading " + what + " failed: " + cause, cause);
+        this.key = key;
+    }
+
+    /**
      * The key whose load failed.
      *
      * @return the key, as the caller gave it

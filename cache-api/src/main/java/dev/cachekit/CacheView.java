@@ -1,6 +1,9 @@
 package dev.cachekit;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Reads and writes of entries, shared by the whole {@link Cache} (untagged entries) and a {@link
@@ -12,6 +15,20 @@ import java.time.Duration;
  *
  * <p>Keys and values: a key is a non-empty string; a value is any object the cache's codec accepts,
  * or {@code null}, which is cached as a null (negative caching) for the null TTL.
+ *
+ * <p><b>Bulk calls</b> ({@link #getAll}, {@link #putAll}, {@link #removeAll}, {@link
+ * #getOrLoadAll}) take any number of keys at the cost of one: the single-key calls are their
+ * size-1 case. A collection of keys may repeat a key (it counts once; a result map holds each key
+ * once, in the order of its first appearance), may be empty (nothing is sent to the store, the
+ * result is empty), and must not hold a null or empty key: every key is checked before anything
+ * is sent, so a bad key fails the whole call and nothing is read or written.
+ *
+ * <p><b>Async calls</b> ({@code ...Async}) run the blocking call on the cache's executor ({@link
+ * dev.cachekit.core.CacheBuilder#executor}; by default the cache's own bounded pool, never the
+ * common pool) and complete with its result, or exceptionally with the very exception the
+ * blocking call would throw. Argument errors are thrown at once, not through the future.
+ * Cancelling a future does not interrupt a load in flight: the load ends, writes its value and
+ * releases its lock, so no lock or single-flight entry is left behind.
  *
  * <p>All methods are thread-safe. A store that cannot be reached gives a {@link
  * dev.cachekit.StoreException} naming the server; the same cache works again once the server
@@ -112,4 +129,175 @@ public interface CacheView {
      * @throws CacheLoadTimeoutException if the timeout passed under {@link LoadTimeoutPolicy#FAIL}
      */
     <T> T getOrLoad(String key, Class<T> type, Duration ttl, Loader<? extends T> loader);
+
+    /**
+     * Reads many entries in one round trip: one multi-get carries every entry and the view's tag
+     * versions, whatever the number of keys; a second one fetches, once for the whole batch, the
+     * versions of tags that some entries record and the view did not name. A store with a batch
+     * limit splits the multi-get ({@link dev.cachekit.spi.StoreCapabilities}); a sharded store
+     * sends one per server, in parallel.
+     *
+     * @param keys the keys (see the class comment for repeats, empty and bad keys)
+     * @param type the values' type
+     * @param <T> the values' type
+     * @return every distinct key, in the order given, with its miss, cached null or value
+     * @throws NullPointerException if keys, a key or type is null
+     * @throws IllegalArgumentException if a key is empty or too long for the store
+     * @throws dev.cachekit.CorruptEntryException if one entry's bytes are damaged (naming its key)
+     * @throws dev.cachekit.CodecException if one value's class is refused (naming its key)
+     */
+    <T> Map<String, Lookup<T>> getAll(Collection<String> keys, Class<T> type);
+
+    /**
+     * Writes many entries with the default TTL (the null TTL for a null value), in one multi-set
+     * where the store has one. Every value is encoded before anything is written: a value that
+     * cannot be encoded fails the whole call, naming its key, and nothing is written.
+     *
+     * @param entries keys and values (null values allowed; iteration order is kept)
+     * @throws NullPointerException if entries or a key is null
+     * @throws IllegalArgumentException if a key is empty or too long, or a value too large
+     * @throws dev.cachekit.CodecException if a value cannot be encoded (naming its key)
+     */
+    void putAll(Map<String, ?> entries);
+
+    /**
+     * Writes many entries with an explicit TTL (null values too), as {@link #putAll(Map)}.
+     *
+     * @param entries keys and values
+     * @param ttl how long every entry lives; {@link Cache#FOREVER} for no expiry
+     * @throws IllegalArgumentException if the TTL is not positive, a key is empty or too long, or
+     *     a value too large
+     */
+    void putAll(Map<String, ?> entries, Duration ttl);
+
+    /**
+     * Deletes many entries, in one round trip where the store batches deletes.
+     *
+     * @param keys the keys (repeats count once; empty does nothing)
+     * @throws NullPointerException if keys or a key is null
+     * @throws IllegalArgumentException if a key is empty or too long
+     */
+    void removeAll(Collection<String> keys);
+
+    /**
+     * Returns the cached values, loading the missing ones with ONE call of the bulk loader, with
+     * the default TTL. See {@link #getOrLoadAll(Collection, Class, Duration, BulkLoader)}.
+     *
+     * @param keys the keys
+     * @param type the values' type
+     * @param loader loads the missing keys
+     * @param <T> the values' type
+     * @return every distinct key, in the order given, with its value ({@code null} for a cached
+     *     null, a loaded null, or a key the loader did not return)
+     */
+    <T> Map<String, T> getOrLoadAll(Collection<String> keys, Class<T> type, BulkLoader<? extends T> loader);
+
+    /**
+     * Returns the cached values, loading the missing ones with ONE call of the bulk loader and
+     * caching them, with the guarantees of {@link #getOrLoad} per key.
+     *
+     * <ol>
+     *   <li>One read for all keys (as {@link #getAll}); hits are returned with no lock traffic.
+     *   <li>A missing key that another thread of this JVM is loading is waited for, not loaded
+     *       again; the others are this call's to load.
+     *   <li>Their load locks are taken together, in as few round trips as the store allows, in one
+     *       fixed order, so two callers with overlapping key sets never deadlock. A key whose lock
+     *       another node holds is waited for as {@code getOrLoad} waits.
+     *   <li>The keys whose lock this call holds are read again, and those still missing go to the
+     *       loader, in one call; the values are written in one multi-set and the locks released.
+     * </ol>
+     *
+     * <p>A key the loader did not return maps to {@code null} and is cached as a null only when the
+     * cache was built with {@link dev.cachekit.core.CacheBuilder#cacheAbsent(boolean)}. A loader
+     * failure fails only the keys it was asked for: they are named by the {@link
+     * CacheBulkLoadException} thrown, which also carries the other keys' values. Store errors are
+     * decided by the {@link StoreErrorPolicy}, as for {@code getOrLoad}.
+     *
+     * @param keys the keys
+     * @param type the values' type
+     * @param ttl the TTL of loaded values; {@link Cache#FOREVER} for no expiry
+     * @param loader loads the missing keys
+     * @param <T> the values' type
+     * @return every distinct key, in the order given, with its value ({@code null} for a cached
+     *     null, a loaded null, or a key the loader did not return)
+     * @throws CacheBulkLoadException if the loader threw, or a load this call waited for failed
+     * @throws CacheLoadTimeoutException if a key's timeout passed under {@link LoadTimeoutPolicy#FAIL}
+     */
+    <T> Map<String, T> getOrLoadAll(
+            Collection<String> keys, Class<T> type, Duration ttl, BulkLoader<? extends T> loader);
+
+    /**
+     * {@link #get} on the cache's executor.
+     *
+     * @param key the key
+     * @param type the value's type
+     * @param <T> the value's type
+     * @return a future of the lookup
+     */
+    <T> CompletableFuture<Lookup<T>> getAsync(String key, Class<T> type);
+
+    /**
+     * {@link #getAll} on the cache's executor.
+     *
+     * @param keys the keys
+     * @param type the values' type
+     * @param <T> the values' type
+     * @return a future of the lookups
+     */
+    <T> CompletableFuture<Map<String, Lookup<T>>> getAllAsync(Collection<String> keys, Class<T> type);
+
+    /**
+     * {@link #put(String, Object)} on the cache's executor.
+     *
+     * @param key the key
+     * @param value the value, or {@code null}
+     * @return a future completing once the entry is written
+     */
+    CompletableFuture<Void> putAsync(String key, Object value);
+
+    /**
+     * {@link #put(String, Object, Duration)} on the cache's executor.
+     *
+     * @param key the key
+     * @param value the value, or {@code null}
+     * @param ttl how long the entry lives
+     * @return a future completing once the entry is written
+     */
+    CompletableFuture<Void> putAsync(String key, Object value, Duration ttl);
+
+    /**
+     * {@link #getOrLoad(String, Class, Loader)} without blocking the caller, with a loader that
+     * returns a stage; the default TTL.
+     *
+     * @param key the key
+     * @param type the value's type
+     * @param loader starts loading the value on a miss
+     * @param <T> the value's type
+     * @return a future of the value
+     */
+    <T> CompletableFuture<T> getOrLoadAsync(String key, Class<T> type, AsyncLoader<? extends T> loader);
+
+    /**
+     * {@link #getOrLoad(String, Class, Duration, Loader)} without blocking the caller: the read, the
+     * lock and the wait run on the cache's executor, and the loader's stage is awaited there too
+     * (never on a common-pool thread). One load per key cluster-wide, as the blocking call.
+     *
+     * @param key the key
+     * @param type the value's type
+     * @param ttl the TTL of a loaded value
+     * @param loader starts loading the value on a miss
+     * @param <T> the value's type
+     * @return a future of the value; exceptionally with {@link CacheLoadException} if the
+     *     loader's stage failed
+     */
+    <T> CompletableFuture<T> getOrLoadAsync(String key, Class<T> type, Duration ttl, AsyncLoader<? extends T> loader);
+
+    /**
+     * This view with another refresh-ahead rule for its {@code getOrLoad} and {@code
+     * getOrLoadAll} reads (the cache's rule is {@link dev.cachekit.core.CacheBuilder#refreshAhead}).
+     *
+     * @param rule the rule, {@link RefreshAhead#off()} to turn it off for this view
+     * @return a view over the same entries and tags
+     */
+    CacheView withRefreshAhead(RefreshAhead rule);
 }

@@ -29,4 +29,13 @@ public interface TaggedCache extends CacheView {
      * read the tag versions before the flush is not readable after it, even if it lands later.
      */
     void flush();
+
+    /**
+     * This view with another refresh-ahead rule; see {@link CacheView#withRefreshAhead}.
+     *
+     * @param rule the rule
+     * @return a tagged view over the same tags
+     */
+    @Override
+    TaggedCache withRefreshAhead(RefreshAhead rule);
 }

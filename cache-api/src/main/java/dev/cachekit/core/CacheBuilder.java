@@ -4,6 +4,7 @@ import dev.cachekit.Cache;
 import dev.cachekit.CacheConfigurationException;
 import dev.cachekit.CacheListener;
 import dev.cachekit.LoadTimeoutPolicy;
+import dev.cachekit.RefreshAhead;
 import dev.cachekit.StoreErrorPolicy;
 import dev.cachekit.codec.Codec;
 import dev.cachekit.codec.KryoCodec;
@@ -39,6 +40,10 @@ public final class CacheBuilder {
     public static final Duration DEFAULT_LOCK_LEASE = Duration.ofSeconds(30);
     /** Default time {@code getOrLoad} waits for another caller's load. */
     public static final Duration DEFAULT_LOAD_TIMEOUT = Duration.ofSeconds(30);
+    /** Threads of the cache's own executor for async calls and refreshes. */
+    public static final int DEFAULT_EXECUTOR_THREADS = 8;
+    /** Tasks the cache's own executor queues before it refuses more. */
+    public static final int DEFAULT_EXECUTOR_QUEUE = 10_000;
 
     private String uri;
 
@@ -55,6 +60,10 @@ public final class CacheBuilder {
     private Clock clock = Clock.systemUTC();
     private Executor touchExecutor;
     private CacheListener listener = CacheListener.NONE;
+    private Executor executor;
+    private RefreshAhead refreshAhead;
+    private Double ttlJitter;
+    private Boolean cacheAbsent;
 
     CacheBuilder() {}
 
@@ -240,6 +249,62 @@ public final class CacheBuilder {
     }
 
     /**
+     * Sets where async calls and refresh-ahead reloads run (default: the cache's own pool of
+     * {@value #DEFAULT_EXECUTOR_THREADS} daemon threads behind a queue of {@value
+     * #DEFAULT_EXECUTOR_QUEUE} tasks, shut down by {@link Cache#close()}; a call beyond the queue
+     * completes exceptionally with a {@link dev.cachekit.CacheException} saying the executor is
+     * saturated, and a refresh beyond it is skipped). Never the common pool: the calls block on
+     * network I/O. The cache neither shuts down nor waits for an executor given here.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    public CacheBuilder executor(Executor executor) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /**
+     * Sets the refresh-ahead rule of {@code getOrLoad} and {@code getOrLoadAll} reads (default
+     * {@link RefreshAhead#off()}; URI option {@code refreshAhead=off|0.8|80%|xfetch|xfetch:<beta>}).
+     *
+     * @param rule the rule
+     * @return this builder
+     */
+    public CacheBuilder refreshAhead(RefreshAhead rule) {
+        this.refreshAhead = Objects.requireNonNull(rule, "rule");
+        return this;
+    }
+
+    /**
+     * Spreads each write's TTL by up to this fraction, shortening it by a random amount, so entries
+     * written together do not expire together (default 0: off; URI option {@code ttlJitter=10%} or
+     * {@code ttlJitter=0.1}). Applies to every write with a TTL, null TTLs included, never to
+     * {@link Cache#FOREVER}; a TTL never drops below 1 ms.
+     *
+     * @param fraction from 0 to 0.5
+     * @return this builder
+     * @throws IllegalArgumentException if out of that range
+     */
+    public CacheBuilder ttlJitter(double fraction) {
+        this.ttlJitter = checkJitter(fraction);
+        return this;
+    }
+
+    /**
+     * Whether {@code getOrLoadAll} caches a null for each key its bulk loader did not return, as a
+     * loaded null is cached (default {@code false}: such keys are left uncached, so the next call
+     * asks the loader again; URI option {@code cacheAbsent=true|false}).
+     *
+     * @param cache whether to cache absent keys
+     * @return this builder
+     */
+    public CacheBuilder cacheAbsent(boolean cache) {
+        this.cacheAbsent = cache;
+        return this;
+    }
+
+    /**
      * Builds the cache, opening the backend if a URI was given.
      *
      * @return the cache
@@ -279,7 +344,26 @@ public final class CacheBuilder {
         Duration timeout = loadTimeout;
         LoadTimeoutPolicy policy = loadTimeoutPolicy;
         StoreErrorPolicy onStoreError = storeErrorPolicy;
+        RefreshAhead refresh = refreshAhead;
+        Double jitter = ttlJitter;
+        Boolean absent = cacheAbsent;
         if (options != null) {
+            String refreshText = options.take("refreshAhead", null);
+            if (refresh == null && refreshText != null) {
+                try {
+                    refresh = RefreshAhead.parse(refreshText);
+                } catch (IllegalArgumentException e) {
+                    throw new CacheConfigurationException(e.getMessage() + " in " + UriOptions.redact(uri));
+                }
+            }
+            String jitterText = options.take("ttlJitter", null);
+            if (jitter == null && jitterText != null) {
+                jitter = parseJitter(jitterText);
+            }
+            absent = pick(
+                    absent,
+                    options.takeChoice("cacheAbsent", Map.of("true", Boolean.TRUE, "false", Boolean.FALSE))
+                            .orElse(null));
             p = pick(p, options.take("prefix", null));
             ttl = pick(ttl, ttlOption(options, "ttl"));
             nTtl = pick(nTtl, ttlOption(options, "nullTtl"));
@@ -311,7 +395,31 @@ public final class CacheBuilder {
                 pick(onStoreError, StoreErrorPolicy.FAIL),
                 clock,
                 touchExecutor,
-                listener);
+                listener,
+                executor,
+                pick(refresh, RefreshAhead.off()),
+                pick(jitter, 0.0),
+                pick(absent, Boolean.FALSE));
+    }
+
+    private static double checkJitter(double fraction) {
+        if (!(fraction >= 0 && fraction <= 0.5)) {
+            throw new IllegalArgumentException(
+                    "ttlJitter takes a fraction from 0 to 0.5 (0.1 or 10%), was " + fraction);
+        }
+        return fraction;
+    }
+
+    private double parseJitter(String text) {
+        try {
+            double value = text.endsWith("%")
+                    ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100
+                    : Double.parseDouble(text);
+            return checkJitter(value);
+        } catch (IllegalArgumentException e) {
+            throw new CacheConfigurationException("option ttlJitter takes a fraction from 0 to 0.5 (0.1 or 10%), was '"
+                    + text + "' in " + UriOptions.redact(uri));
+        }
     }
 
     private Duration ttlOption(UriOptions options, String name) {

@@ -1,12 +1,16 @@
 package dev.cachekit.core;
 
+import dev.cachekit.AsyncLoader;
+import dev.cachekit.BulkLoader;
 import dev.cachekit.Cache;
 import dev.cachekit.CacheListener;
 import dev.cachekit.CacheLock;
+import dev.cachekit.CacheView;
 import dev.cachekit.HeldLock;
 import dev.cachekit.LoadTimeoutPolicy;
 import dev.cachekit.Loader;
 import dev.cachekit.Lookup;
+import dev.cachekit.RefreshAhead;
 import dev.cachekit.StoreErrorPolicy;
 import dev.cachekit.TaggedCache;
 import dev.cachekit.codec.Codec;
@@ -23,10 +27,12 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -60,7 +66,11 @@ final class DefaultCache implements Cache {
             StoreErrorPolicy storeErrorPolicy,
             Clock clock,
             Executor touchExecutor,
-            CacheListener listener) {}
+            CacheListener listener,
+            Executor executor,
+            RefreshAhead refreshAhead,
+            double ttlJitter,
+            boolean cacheAbsent) {}
 
     private final Backend backend;
     private final Store store;
@@ -215,6 +225,73 @@ final class DefaultCache implements Cache {
         return untagged.getOrLoad(key, type, ttl, loader);
     }
 
+    @Override
+    public <T> Map<String, Lookup<T>> getAll(Collection<String> keys, Class<T> type) {
+        return untagged.getAll(keys, type);
+    }
+
+    @Override
+    public void putAll(Map<String, ?> entries) {
+        untagged.putAll(entries);
+    }
+
+    @Override
+    public void putAll(Map<String, ?> entries, Duration ttl) {
+        untagged.putAll(entries, ttl);
+    }
+
+    @Override
+    public void removeAll(Collection<String> keys) {
+        untagged.removeAll(keys);
+    }
+
+    @Override
+    public <T> Map<String, T> getOrLoadAll(Collection<String> keys, Class<T> type, BulkLoader<? extends T> loader) {
+        return untagged.getOrLoadAll(keys, type, loader);
+    }
+
+    @Override
+    public <T> Map<String, T> getOrLoadAll(
+            Collection<String> keys, Class<T> type, Duration ttl, BulkLoader<? extends T> loader) {
+        return untagged.getOrLoadAll(keys, type, ttl, loader);
+    }
+
+    @Override
+    public <T> CompletableFuture<Lookup<T>> getAsync(String key, Class<T> type) {
+        return untagged.getAsync(key, type);
+    }
+
+    @Override
+    public <T> CompletableFuture<Map<String, Lookup<T>>> getAllAsync(Collection<String> keys, Class<T> type) {
+        return untagged.getAllAsync(keys, type);
+    }
+
+    @Override
+    public CompletableFuture<Void> putAsync(String key, Object value) {
+        return untagged.putAsync(key, value);
+    }
+
+    @Override
+    public CompletableFuture<Void> putAsync(String key, Object value, Duration ttl) {
+        return untagged.putAsync(key, value, ttl);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> getOrLoadAsync(String key, Class<T> type, AsyncLoader<? extends T> loader) {
+        return untagged.getOrLoadAsync(key, type, loader);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> getOrLoadAsync(
+            String key, Class<T> type, Duration ttl, AsyncLoader<? extends T> loader) {
+        return untagged.getOrLoadAsync(key, type, ttl, loader);
+    }
+
+    @Override
+    public CacheView withRefreshAhead(RefreshAhead rule) {
+        return untagged.withRefreshAhead(rule);
+    }
+
     /** A view over one sorted tag set (none for the untagged view): argument checks, then delegation. */
     private final class View implements TaggedCache {
         private final Entries.Tags tags;
@@ -295,6 +372,73 @@ final class DefaultCache implements Cache {
                         }
                     },
                     loader);
+        }
+
+        @Override
+        public <T> Map<String, Lookup<T>> getAll(Collection<String> keys, Class<T> type) {
+            throw new UnsupportedOperationException("getAll");
+        }
+
+        @Override
+        public void putAll(Map<String, ?> entries) {
+            throw new UnsupportedOperationException("putAll");
+        }
+
+        @Override
+        public void putAll(Map<String, ?> entries, Duration ttl) {
+            throw new UnsupportedOperationException("putAll");
+        }
+
+        @Override
+        public void removeAll(Collection<String> keys) {
+            throw new UnsupportedOperationException("removeAll");
+        }
+
+        @Override
+        public <T> Map<String, T> getOrLoadAll(Collection<String> keys, Class<T> type, BulkLoader<? extends T> loader) {
+            return getOrLoadAll(keys, type, settings.defaultTtl(), loader);
+        }
+
+        @Override
+        public <T> Map<String, T> getOrLoadAll(
+                Collection<String> keys, Class<T> type, Duration ttl, BulkLoader<? extends T> loader) {
+            throw new UnsupportedOperationException("getOrLoadAll");
+        }
+
+        @Override
+        public <T> CompletableFuture<Lookup<T>> getAsync(String key, Class<T> type) {
+            throw new UnsupportedOperationException("getAsync");
+        }
+
+        @Override
+        public <T> CompletableFuture<Map<String, Lookup<T>>> getAllAsync(Collection<String> keys, Class<T> type) {
+            throw new UnsupportedOperationException("getAllAsync");
+        }
+
+        @Override
+        public CompletableFuture<Void> putAsync(String key, Object value) {
+            throw new UnsupportedOperationException("putAsync");
+        }
+
+        @Override
+        public CompletableFuture<Void> putAsync(String key, Object value, Duration ttl) {
+            throw new UnsupportedOperationException("putAsync");
+        }
+
+        @Override
+        public <T> CompletableFuture<T> getOrLoadAsync(String key, Class<T> type, AsyncLoader<? extends T> loader) {
+            return getOrLoadAsync(key, type, settings.defaultTtl(), loader);
+        }
+
+        @Override
+        public <T> CompletableFuture<T> getOrLoadAsync(
+                String key, Class<T> type, Duration ttl, AsyncLoader<? extends T> loader) {
+            throw new UnsupportedOperationException("getOrLoadAsync");
+        }
+
+        @Override
+        public TaggedCache withRefreshAhead(RefreshAhead rule) {
+            throw new UnsupportedOperationException("withRefreshAhead");
         }
     }
 

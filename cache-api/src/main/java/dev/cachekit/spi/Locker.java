@@ -33,6 +33,24 @@ public interface Locker {
     Optional<LockLease> tryAcquire(String key, Duration lease);
 
     /**
+     * Tries once to acquire several locks without fencing tokens, each on its own (some may be
+     * acquired and others not), in as few round trips as the store allows: a script or a pipeline
+     * where the backend has one. The default tries them one by one, in the order given.
+     *
+     * @param keys the locks' store keys, distinct
+     * @param lease how long each acquired lock is held unless renewed or released
+     * @return one element per key, in the same order: the lease if acquired, empty if another
+     *     holder has it
+     */
+    default java.util.List<Optional<LockLease>> tryAcquireAll(java.util.List<String> keys, Duration lease) {
+        java.util.List<Optional<LockLease>> leases = new java.util.ArrayList<>(keys.size());
+        for (String key : keys) {
+            leases.add(tryAcquire(key, lease));
+        }
+        return leases;
+    }
+
+    /**
      * Tries once to acquire a lock and, if acquired, draws its fencing token from the counter at
      * {@code fenceKey}: a number above every token drawn from that counter before, even if the
      * counter was lost in between (evicted, deleted, the server restarted empty). The counter key

@@ -113,6 +113,23 @@ public interface Store extends AutoCloseable {
     boolean delete(String key);
 
     /**
+     * Deletes many keys, in one round trip where the backend can (one per server involved, for a
+     * sharded store). The default deletes them one by one.
+     *
+     * @param keys the keys, any number; may repeat a key
+     * @return how many of the distinct keys were present
+     */
+    default int deleteAll(List<String> keys) {
+        int present = 0;
+        for (String key : new java.util.LinkedHashSet<>(keys)) {
+            if (delete(key)) {
+                present++;
+            }
+        }
+        return present;
+    }
+
+    /**
      * Deletes a key only if its value equals {@code expected}, atomically.
      *
      * @param key the key
