@@ -45,6 +45,13 @@ public final class CacheBuilder {
     /** Tasks the cache's own executor queues before it refuses more. */
     public static final int DEFAULT_EXECUTOR_QUEUE = 10_000;
 
+    /** Default bound on the number of near-cache copies. */
+    public static final int DEFAULT_NEAR_MAX_ENTRIES = 10_000;
+    /** Default bound on the bytes of near-cache copies (keys and values): 16 MiB. */
+    public static final long DEFAULT_NEAR_MAX_BYTES = 16L << 20;
+    /** Default longest life of a near-cache copy. */
+    public static final Duration DEFAULT_NEAR_TTL = Duration.ofMinutes(1);
+
     private String uri;
 
     private Backend backend;
@@ -64,6 +71,10 @@ public final class CacheBuilder {
     private RefreshAhead refreshAhead;
     private Double ttlJitter;
     private Boolean cacheAbsent;
+    private Boolean near;
+    private Integer nearMaxEntries;
+    private Long nearMaxBytes;
+    private Duration nearTtl;
 
     CacheBuilder() {}
 
@@ -305,6 +316,76 @@ public final class CacheBuilder {
     }
 
     /**
+     * Turns the near cache on or off (default off; URI option {@code near=on|off}): a bounded copy,
+     * in this process, of the entries and tag versions this cache read, so hot reads cost no
+     * network call. Every process's copies are kept coherent by the backend's invalidation channel
+     * (Redis pub/sub): a write, remove or flush anywhere drops them, a lost connection clears them.
+     * A backend without a channel (memcached, Hazelcast) refuses it when the cache is built; {@code
+     * memory:} accepts it and ignores it, being in this process already.
+     *
+     * @param on whether to keep a near cache
+     * @return this builder
+     */
+    public CacheBuilder near(boolean on) {
+        this.near = on;
+        return this;
+    }
+
+    /**
+     * Bounds the number of near-cache copies (default {@value #DEFAULT_NEAR_MAX_ENTRIES}; URI
+     * option {@code nearMaxEntries}).
+     *
+     * @param max at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if below 1
+     */
+    public CacheBuilder nearMaxEntries(int max) {
+        this.nearMaxEntries = checkNearEntries(max);
+        return this;
+    }
+
+    /**
+     * Bounds the bytes of near-cache copies, keys and values (default 16 MiB; URI option {@code
+     * nearMaxBytes}, in bytes or with {@code KiB}, {@code MiB}, {@code GiB}).
+     *
+     * @param max at least 1024
+     * @return this builder
+     * @throws IllegalArgumentException if below 1024
+     */
+    public CacheBuilder nearMaxBytes(long max) {
+        this.nearMaxBytes = checkNearBytes(max);
+        return this;
+    }
+
+    /**
+     * Bounds how long a near-cache copy lives (default 1 minute; URI option {@code nearTtl}): the
+     * staleness bound for changes no invalidation reports (writers that are not cachekit, entries
+     * the server evicts).
+     *
+     * @param ttl from 1ms to 1d
+     * @return this builder
+     * @throws IllegalArgumentException if out of that range
+     */
+    public CacheBuilder nearTtl(Duration ttl) {
+        this.nearTtl = Durations.range(ttl, "nearTtl", Duration.ofMillis(1), Duration.ofDays(1));
+        return this;
+    }
+
+    private static int checkNearEntries(int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("nearMaxEntries must be at least 1, was " + max);
+        }
+        return max;
+    }
+
+    private static long checkNearBytes(long max) {
+        if (max < 1024) {
+            throw new IllegalArgumentException("nearMaxBytes must be at least 1024, was " + max);
+        }
+        return max;
+    }
+
+    /**
      * Builds the cache, opening the backend if a URI was given.
      *
      * @return the cache
@@ -320,19 +401,81 @@ public final class CacheBuilder {
                             : "give the cache either a URI or a backend, not both");
         }
         if (backend != null) {
-            return new DefaultCache(backend, settings(null), codec != null ? codec : KryoCodec.create());
+            DefaultCache.Settings settings = settings(null);
+            Backend used = NearTier.wrap(backend, nearSettings(null), settings.prefix());
+            return new DefaultCache(used, settings, codec != null ? codec : KryoCodec.create());
         }
         URI parsed = Providers.parse(uri);
         UriOptions options = UriOptions.of(parsed);
         DefaultCache.Settings settings = settings(options);
+        NearStore.NearSettings nearSettings = nearSettings(options);
         Backend opened = Providers.forUri(parsed).open(parsed, options);
+        Backend used;
         try {
             options.requireAllTaken();
+            used = NearTier.wrap(opened, nearSettings, settings.prefix());
         } catch (RuntimeException e) {
             opened.close();
             throw e;
         }
-        return new DefaultCache(opened, settings, codec != null ? codec : KryoCodec.create());
+        return new DefaultCache(used, settings, codec != null ? codec : KryoCodec.create());
+    }
+
+    /** The near tier's settings, or {@code null} when it is off. */
+    private NearStore.NearSettings nearSettings(UriOptions options) {
+        Boolean on = near;
+        Integer entries = nearMaxEntries;
+        Long bytes = nearMaxBytes;
+        Duration ttl = nearTtl;
+        if (options != null) {
+            on = pick(
+                    on,
+                    options.takeChoice("near", Map.of("on", Boolean.TRUE, "off", Boolean.FALSE))
+                            .orElse(null));
+            int entriesOption = options.takeInt("nearMaxEntries", -1);
+            if (entries == null && entriesOption != -1) {
+                entries = configured(() -> checkNearEntries(entriesOption));
+            }
+            String bytesText = options.take("nearMaxBytes", null);
+            if (bytes == null && bytesText != null) {
+                long parsedBytes = parseBytes(bytesText);
+                bytes = configured(() -> checkNearBytes(parsedBytes));
+            }
+            ttl = pick(ttl, options.takeDuration("nearTtl", null, Duration.ofMillis(1), Duration.ofDays(1)));
+        }
+        if (!Boolean.TRUE.equals(on)) {
+            return null;
+        }
+        return new NearStore.NearSettings(
+                pick(entries, DEFAULT_NEAR_MAX_ENTRIES),
+                pick(bytes, DEFAULT_NEAR_MAX_BYTES),
+                pick(ttl, DEFAULT_NEAR_TTL));
+    }
+
+    private <T> T configured(java.util.function.Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (IllegalArgumentException e) {
+            throw new CacheConfigurationException(e.getMessage() + " in " + UriOptions.redact(uri));
+        }
+    }
+
+    private long parseBytes(String text) {
+        java.util.regex.Matcher form =
+                java.util.regex.Pattern.compile("([0-9]{1,12})(|KiB|MiB|GiB)").matcher(text);
+        if (!form.matches()) {
+            throw new CacheConfigurationException("option nearMaxBytes takes a size in bytes (16777216) or with KiB,"
+                    + " MiB or GiB (16MiB), was '" + dev.cachekit.internal.Printable.escape(text) + "' in "
+                    + UriOptions.redact(uri));
+        }
+        long amount = Long.parseLong(form.group(1));
+        int shift = switch (form.group(2)) {
+            case "KiB" -> 10;
+            case "MiB" -> 20;
+            case "GiB" -> 30;
+            default -> 0;
+        };
+        return amount << shift;
     }
 
     private DefaultCache.Settings settings(UriOptions options) {

@@ -18,13 +18,18 @@ public final class Backend implements AutoCloseable {
     private final Store store;
     private final Tagger tagger;
     private final Locker locker;
+    private final InvalidationChannel invalidations;
     private final List<AutoCloseable> closeables;
 
     private Backend(Builder builder) {
         this.store = builder.store;
         this.tagger = builder.tagger != null ? builder.tagger : new StoreTagger(store);
         this.locker = builder.locker != null ? builder.locker : new StoreLocker(store, builder.signal);
+        this.invalidations = builder.invalidations;
         List<AutoCloseable> all = new ArrayList<>();
+        if (builder.invalidations != null && builder.invalidations != builder.signal) {
+            all.add(builder.invalidations);
+        }
         if (builder.signal != null) {
             all.add(builder.signal);
         }
@@ -81,7 +86,17 @@ public final class Backend implements AutoCloseable {
     }
 
     /**
-     * Closes the signal, the store and the extra resources, in that order, even if one fails.
+     * The channel that keeps near caches over this backend coherent, if the backend has one.
+     *
+     * @return the channel, or empty when this backend cannot keep a near cache ({@code near=on})
+     *     coherent
+     */
+    public java.util.Optional<InvalidationChannel> invalidations() {
+        return java.util.Optional.ofNullable(invalidations);
+    }
+
+    /**
+     * Closes the invalidation channel, the signal, the store and the extra resources, in that order, even if one fails.
      *
      * @throws StoreException if any of them failed to close
      */
@@ -110,6 +125,7 @@ public final class Backend implements AutoCloseable {
         private Tagger tagger;
         private Locker locker;
         private LockSignal signal;
+        private InvalidationChannel invalidations;
         private final List<AutoCloseable> closeables = new ArrayList<>();
 
         private Builder(Store store) {
@@ -147,6 +163,19 @@ public final class Backend implements AutoCloseable {
          */
         public Builder signal(LockSignal signal) {
             this.signal = Objects.requireNonNull(signal, "signal");
+            return this;
+        }
+
+        /**
+         * Keeps near caches over this backend coherent through {@code channel} (without one, a
+         * cache refuses {@code near=on}); closed with the backend. It may be the same object as
+         * the {@link #signal lock signal}.
+         *
+         * @param channel the invalidation channel
+         * @return this builder
+         */
+        public Builder invalidations(InvalidationChannel channel) {
+            this.invalidations = Objects.requireNonNull(channel, "channel");
             return this;
         }
 
