@@ -66,6 +66,7 @@ public final class RedisBackends {
             RedisLockSignal signal = RedisLockSignal.start(client.commands(), description, confirmWithin);
             return Backend.builder(store)
                     .signal(signal)
+                    .invalidations(signal)
                     .locker(new StoreLocker(new RedisLockCommands(store), signal))
                     .build();
         } catch (RuntimeException e) {

@@ -2,10 +2,18 @@ package dev.cachekit.redis;
 
 import dev.cachekit.StoreException;
 import dev.cachekit.spi.Backoff;
+import dev.cachekit.spi.InvalidationChannel;
+import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.LockWaiters;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -29,11 +37,25 @@ import redis.clients.jedis.exceptions.JedisException;
  * restart), the subscriber connects again with backoff and subscribes to every channel again;
  * releases published while it was away are lost, which waiters tolerate because they look again
  * after {@link Backoff#SIGNAL_SAFETY_WAIT}.
+ *
+ * <p>The same subscriber carries the near caches' invalidations ({@link InvalidationChannel}), on
+ * the channel {@value #NEAR_CHANNEL}{@code :<escaped prefix>}, subscribed when the first near cache
+ * of that prefix listens: one connection for both, and one reconnect rule. A message is the
+ * publisher's random id and {@code ';'}, then the changed store keys, each written as its length in UTF-16 units, {@code ':'}, and the key (keys
+ * may hold any character, line breaks included), at most {@value #KEYS_PER_MESSAGE} per message.
+ * When the connection drops, every near listener hears {@code lost} before the subscriber
+ * reconnects, and {@code listening} again once the server confirms its channel, so a near cache
+ * never keeps a copy across a gap in which an invalidation may have been missed.
  */
-final class RedisLockSignal extends LockWaiters {
+final class RedisLockSignal extends LockWaiters implements InvalidationChannel {
 
     /** The channel the subscriber always holds, and the stem of every prefix's channel. */
     static final String CHANNEL = "cachekit:lock-released";
+
+    /** The stem of every prefix's invalidation channel. */
+    static final String NEAR_CHANNEL = "cachekit:invalidated";
+
+    private static final int KEYS_PER_MESSAGE = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisLockSignal.class);
     private static final Duration CONFIRM_CHANNEL_WITHIN = Duration.ofSeconds(5);
@@ -45,6 +67,19 @@ final class RedisLockSignal extends LockWaiters {
     private final Map<String, CountDownLatch> channels = new ConcurrentHashMap<>();
 
     private final Object sending = new Object();
+    /** Orders a listener's registration against the subscriber's {@code lost} and {@code listening}. */
+    private final Object near = new Object();
+    /**
+     * Starts every message this instance publishes, so its own subscriber skips them: the writer
+     * dropped its copy already, and hearing its own write again would only drop the copy a read
+     * made since.
+     */
+    private final String origin = Long.toHexString(new java.security.SecureRandom().nextLong()) + ";";
+
+    private final Map<String, List<InvalidationChannel.Listener>> nearListeners = new ConcurrentHashMap<>();
+    /** The invalidation channels the server confirmed on the current connection; guarded by {@link #near}. */
+    private final Set<String> nearConfirmed = ConcurrentHashMap.newKeySet();
+
     private final Thread subscriber;
     private volatile boolean closed;
     private volatile Listener listener;
@@ -110,6 +145,101 @@ final class RedisLockSignal extends LockWaiters {
         } catch (JedisException e) {
             // The lock is already released; waiters that miss this signal look again on their own.
             LOG.debug("publishing the release of {} on {} failed", key, description, e);
+        }
+    }
+
+    /**
+     * The channel of a prefix's invalidations.
+     *
+     * @param prefix the cache's prefix, unescaped
+     * @return the channel
+     */
+    static String nearChannelOf(String prefix) {
+        return NEAR_CHANNEL + ":" + KeyLayout.escape(prefix);
+    }
+
+    @Override
+    public void publish(Collection<String> storeKeys) {
+        Map<String, List<String>> byChannel = new LinkedHashMap<>();
+        for (String key : storeKeys) {
+            int bar = key.indexOf('|');
+            String scope = bar >= 1 ? key.substring(0, bar - 1) : key;
+            byChannel
+                    .computeIfAbsent(NEAR_CHANNEL + ":" + scope, c -> new ArrayList<>())
+                    .add(key);
+        }
+        byChannel.forEach((channel, keys) -> {
+            for (int from = 0; from < keys.size(); from += KEYS_PER_MESSAGE) {
+                List<String> part = keys.subList(from, Math.min(keys.size(), from + KEYS_PER_MESSAGE));
+                try {
+                    client.publish(channel, origin + encode(part));
+                } catch (JedisException e) {
+                    // The write is made; other processes' copies then live until their near TTL.
+                    LOG.warn(
+                            "publishing the invalidation of {} key(s) on {} failed; other processes may serve their"
+                                    + " near copies until nearTtl",
+                            part.size(),
+                            description,
+                            e);
+                }
+            }
+        });
+    }
+
+    @Override
+    public Subscription listen(String prefix, InvalidationChannel.Listener listener) {
+        String channel = nearChannelOf(prefix);
+        List<InvalidationChannel.Listener> listeners =
+                nearListeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>());
+        synchronized (near) {
+            listeners.add(listener);
+            if (nearConfirmed.contains(channel)) {
+                listener.listening();
+            }
+        }
+        if (channels.putIfAbsent(channel, new CountDownLatch(1)) == null) {
+            send(channel);
+        }
+        return () -> listeners.remove(listener);
+    }
+
+    static String encode(List<String> keys) {
+        StringBuilder out = new StringBuilder();
+        for (String key : keys) {
+            out.append(key.length()).append(':').append(key);
+        }
+        return out.toString();
+    }
+
+    /** The keys of a message, or {@code null} if it is not one this class wrote. */
+    static List<String> decode(String message) {
+        List<String> keys = new ArrayList<>();
+        int at = 0;
+        while (at < message.length()) {
+            int colon = message.indexOf(':', at);
+            if (colon <= at) {
+                return null;
+            }
+            int length;
+            try {
+                length = Integer.parseInt(message, at, colon, 10);
+            } catch (NumberFormatException e) {
+                return null;
+            }
+            int end = colon + 1 + length;
+            if (length < 0 || end > message.length()) {
+                return null;
+            }
+            keys.add(message.substring(colon + 1, end));
+            at = end;
+        }
+        return keys;
+    }
+
+    private void nearLost() {
+        synchronized (near) {
+            nearConfirmed.clear();
+            nearListeners.values().forEach(listeners -> listeners.forEach(InvalidationChannel.Listener::lost));
         }
     }
 
@@ -187,6 +317,8 @@ final class RedisLockSignal extends LockWaiters {
                 lastFailure = e;
                 LOG.warn("lock-release subscriber on {} failed", description, e);
             }
+            // Whatever was published from here until the channels are confirmed again is lost.
+            nearLost();
             if (closed) {
                 return;
             }
@@ -230,11 +362,39 @@ final class RedisLockSignal extends LockWaiters {
             if (latch != null) {
                 latch.countDown();
             }
+            if (channel.startsWith(NEAR_CHANNEL + ":")) {
+                synchronized (near) {
+                    nearConfirmed.add(channel);
+                    nearListeners.getOrDefault(channel, List.of()).forEach(InvalidationChannel.Listener::listening);
+                }
+            }
         }
 
         @Override
-        public void onMessage(String channel, String key) {
-            deliver(key);
+        public void onMessage(String channel, String message) {
+            if (!channel.startsWith(NEAR_CHANNEL + ":")) {
+                deliver(message);
+                return;
+            }
+            if (message.startsWith(origin)) {
+                return;
+            }
+            List<InvalidationChannel.Listener> listeners = nearListeners.getOrDefault(channel, List.of());
+            int semicolon = message.indexOf(';');
+            List<String> keys = semicolon < 0 ? null : decode(message.substring(semicolon + 1));
+            if (keys == null) {
+                // Not ours: which keys changed is unknown, so every copy goes.
+                LOG.warn(
+                        "a message on {} of {} is not a list of keys; near caches of that prefix clear",
+                        channel,
+                        description);
+                listeners.forEach(listener -> {
+                    listener.lost();
+                    listener.listening();
+                });
+                return;
+            }
+            listeners.forEach(listener -> listener.invalidated(keys));
         }
     }
 }
