@@ -157,4 +157,29 @@ public interface CacheListener {
      * @param failure what failed
      */
     default void refreshFailed(String key, Throwable failure) {}
+
+    /** What the near cache ({@code near=on}) did, counted in store keys. */
+    enum NearEvent {
+        /** Store keys (entries, tag versions) served from this process, with no round trip. */
+        HIT,
+        /** Store keys of entries and tags the near cache did not hold, read from the store. */
+        MISS,
+        /** Store keys another process (or a write here) reported changed: their copies dropped. */
+        INVALIDATED,
+        /** Copies dropped at once because invalidations may have been lost (a reconnect). */
+        CLEARED,
+        /** Copies evicted to keep within {@code nearMaxEntries} and {@code nearMaxBytes}. */
+        EVICTED
+    }
+
+    /**
+     * The near cache served, missed, dropped or evicted copies. Counted in store keys, not calls: a
+     * tagged hit of an entry with two tags is three {@code HIT}s. {@code INVALIDATED} from another
+     * process and {@code CLEARED} are heard on the invalidation channel's thread, {@code EVICTED} on
+     * the thread whose fill made room; the rest on the caller's.
+     *
+     * @param event what happened
+     * @param storeKeys how many store keys it concerned, at least 1
+     */
+    default void near(NearEvent event, int storeKeys) {}
 }

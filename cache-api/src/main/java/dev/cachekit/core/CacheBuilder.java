@@ -449,7 +449,8 @@ public final class CacheBuilder {
         return new NearStore.NearSettings(
                 pick(entries, DEFAULT_NEAR_MAX_ENTRIES),
                 pick(bytes, DEFAULT_NEAR_MAX_BYTES),
-                pick(ttl, DEFAULT_NEAR_TTL));
+                pick(ttl, DEFAULT_NEAR_TTL),
+                listener);
     }
 
     private <T> T configured(java.util.function.Supplier<T> check) {

@@ -3,6 +3,7 @@ package dev.cachekit.core;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.cachekit.CacheListener;
 import dev.cachekit.spi.InvalidationChannel;
 import dev.cachekit.spi.KeyLayout;
 import dev.cachekit.spi.LockSignal;
@@ -57,6 +58,7 @@ final class NearStore implements Store {
     private final InvalidationChannel channel;
     private final LockSignal.Subscription subscription;
     private volatile boolean listening;
+    private final Events events;
 
     final AtomicLong hits = new AtomicLong();
     final AtomicLong misses = new AtomicLong();
@@ -70,6 +72,7 @@ final class NearStore implements Store {
     NearStore(Store remote, InvalidationChannel channel, String prefix, NearSettings settings, Ticker ticker) {
         this.remote = remote;
         this.channel = channel;
+        this.events = new Events(settings.listener());
         String escaped = KeyLayout.escape(prefix);
         this.entryStem = escaped + "e|";
         this.tagStem = escaped + "t|";
@@ -84,6 +87,7 @@ final class NearStore implements Store {
                 .removalListener((String key, byte[] value, RemovalCause cause) -> {
                     if (cause.wasEvicted()) {
                         evictions.incrementAndGet();
+                        tell(CacheListener.NearEvent.EVICTED, 1);
                     }
                 })
                 .build();
@@ -115,6 +119,12 @@ final class NearStore implements Store {
         return java.util.Set.copyOf(local.asMap().keySet());
     }
 
+    private void tell(CacheListener.NearEvent event, int storeKeys) {
+        if (events.listening()) {
+            events.tell(listener -> listener.near(event, storeKeys));
+        }
+    }
+
     @Override
     public StoreCapabilities capabilities() {
         return remote.capabilities();
@@ -126,6 +136,7 @@ final class NearStore implements Store {
             byte[] copy = local.getIfPresent(key);
             if (copy != null) {
                 hits.incrementAndGet();
+                tell(CacheListener.NearEvent.HIT, 1);
                 return copy.clone();
             }
         }
@@ -139,11 +150,13 @@ final class NearStore implements Store {
         List<String> missing = null;
         int[] missingAt = null;
         int missed = 0;
+        int served = 0;
         for (int i = 0; i < n; i++) {
             String key = keys.get(i);
             byte[] copy = cacheable(key) ? local.getIfPresent(key) : null;
             if (copy != null) {
                 hits.incrementAndGet();
+                served++;
                 out.add(copy.clone());
                 continue;
             }
@@ -155,6 +168,9 @@ final class NearStore implements Store {
             missing.add(key);
             missingAt[missed++] = i;
         }
+        if (served > 0) {
+            tell(CacheListener.NearEvent.HIT, served);
+        }
         if (missing == null) {
             return out;
         }
@@ -162,12 +178,17 @@ final class NearStore implements Store {
         boolean fill = listening;
         long gen = generation.get();
         long[] stamps = new long[missed];
+        int cacheableMisses = 0;
         for (int j = 0; j < missed; j++) {
             String key = missing.get(j);
             if (cacheable(key)) {
                 misses.incrementAndGet();
+                cacheableMisses++;
                 stamps[j] = stripes.get(stripe(key));
             }
+        }
+        if (cacheableMisses > 0) {
+            tell(CacheListener.NearEvent.MISS, cacheableMisses);
         }
         List<byte[]> fetched = remote.getAll(missing);
         afterRemoteRead.run();
@@ -328,14 +349,21 @@ final class NearStore implements Store {
         public void invalidated(Collection<String> storeKeys) {
             invalidationsReceived.addAndGet(storeKeys.size());
             drop(storeKeys);
+            if (!storeKeys.isEmpty()) {
+                tell(CacheListener.NearEvent.INVALIDATED, storeKeys.size());
+            }
         }
 
         @Override
         public void lost() {
             listening = false;
             generation.incrementAndGet();
+            long held = local.estimatedSize();
             local.invalidateAll();
             clears.incrementAndGet();
+            if (held > 0) {
+                tell(CacheListener.NearEvent.CLEARED, (int) Math.min(Integer.MAX_VALUE, held));
+            }
         }
 
         @Override
@@ -348,5 +376,9 @@ final class NearStore implements Store {
     }
 
     /** The near tier's settings, as the builder and the URI give them. */
-    record NearSettings(int maxEntries, long maxBytes, Duration ttl) {}
+    record NearSettings(int maxEntries, long maxBytes, Duration ttl, dev.cachekit.CacheListener listener) {
+        NearSettings(int maxEntries, long maxBytes, Duration ttl) {
+            this(maxEntries, maxBytes, ttl, dev.cachekit.CacheListener.NONE);
+        }
+    }
 }

@@ -302,6 +302,43 @@ class NearCacheTest {
     }
 
     @Test
+    @DisplayName("the listener hears near hits, misses, invalidations, clears and evictions, in store keys")
+    void listenerHearsNearEvents() {
+        java.util.Map<dev.cachekit.CacheListener.NearEvent, java.util.concurrent.atomic.AtomicInteger> heard =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        dev.cachekit.CacheListener listener = new dev.cachekit.CacheListener() {
+            @Override
+            public void near(NearEvent event, int storeKeys) {
+                heard.computeIfAbsent(event, e -> new java.util.concurrent.atomic.AtomicInteger())
+                        .addAndGet(storeKeys);
+            }
+        };
+        Node a = node(new NearStore.NearSettings(2, 16 << 20, Duration.ofMinutes(1), listener));
+        Node b = node();
+        b.cache().tags("t").put("k", "v");
+        a.cache().tags("t").get("k", String.class); // entry and tag: 2 misses
+        a.cache().tags("t").get("k", String.class); // 2 hits
+        b.cache().put("k", "w"); // 1 invalidation
+        a.cache().get("other", String.class); // a miss (absent: nothing filled)
+        b.cache().put("x", "1");
+        b.cache().put("y", "2");
+        for (String key : List.of("x", "y", "k")) {
+            a.cache().get(key, String.class); // 3 misses, and fills over a bound of 2
+        }
+        channel.down();
+        channel.up();
+        assertThat(heard.get(dev.cachekit.CacheListener.NearEvent.MISS).get()).isEqualTo(6);
+        assertThat(heard.get(dev.cachekit.CacheListener.NearEvent.HIT).get()).isEqualTo(2);
+        assertThat(heard.get(dev.cachekit.CacheListener.NearEvent.INVALIDATED).get())
+                .as("b's writes: the tag it created, k twice, x, y")
+                .isEqualTo(5);
+        assertThat(heard.get(dev.cachekit.CacheListener.NearEvent.EVICTED).get())
+                .isPositive();
+        assertThat(heard.get(dev.cachekit.CacheListener.NearEvent.CLEARED).get())
+                .isPositive();
+    }
+
+    @Test
     @DisplayName("near=on is refused by a backend with no invalidation channel, ignored by memory:")
     void options() {
         assertThatThrownBy(() -> Caches.builder()
