@@ -87,7 +87,8 @@ public interface BackendFixture {
      * the tagger's calls are counted too, and keeps {@code opened}'s locker (its calls are counted by
      * the TCK at the {@code Locker} level). A backend whose tagger is its own overrides this to build
      * that tagger over {@code store}; otherwise the tests that count a tagger's store calls are
-     * skipped, saying so.
+     * skipped, saying so. The invalidation channel, if {@code opened} has one, is kept (and closed
+     * with {@code opened}).
      *
      * @param opened a backend this fixture opened
      * @param store a decorator of {@code opened.store()}
@@ -96,6 +97,7 @@ public interface BackendFixture {
     default Backend overStore(Backend opened, Store store) {
         Backend.Builder builder = Backend.builder(store).locker(opened.locker()).closeWith(opened);
         builder.tagger(opened.tagger() instanceof StoreTagger ? new StoreTagger(store) : opened.tagger());
+        opened.invalidations().ifPresent(builder::invalidations);
         return builder.build();
     }
 
@@ -134,5 +136,15 @@ public interface BackendFixture {
      */
     default Optional<ServerControl> server() {
         return Optional.empty();
+    }
+
+    /**
+     * Whether the caches the contracts build put a near cache ({@code near=on}) in front of this
+     * fixture's backend, to run the contracts through it. The default is {@code false}.
+     *
+     * @return {@code true} to build every contract's cache with {@code near(true)}
+     */
+    default boolean nearCache() {
+        return false;
     }
 }

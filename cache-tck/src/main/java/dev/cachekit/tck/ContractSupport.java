@@ -126,7 +126,7 @@ abstract class ContractSupport {
 
     /** A cache builder over {@code backend} with the test's prefix; the built cache is tracked. */
     final CacheBuilder cacheBuilder(Backend backend) {
-        return Caches.builder().backend(backend).keyPrefix(prefix);
+        return Caches.builder().backend(backend).keyPrefix(prefix).near(fixture.nearCache());
     }
 
     /** A cache over {@code backend} with the test's prefix, closed after the test. */
