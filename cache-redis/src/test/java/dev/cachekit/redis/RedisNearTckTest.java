@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Disabled;
 /**
  * The whole TCK against a real standalone Redis server, every contract's cache with near=on.
  *
- * <p>Last run: 205 tests, 201 pass (4 skipped as without near), 4 do not. Two count store round
+ * <p>Last run: 205 tests: 197 pass, 4 are skipped (as without near), 4 do not. Two count store round
  * trips and find fewer, which is the near cache's point ({@code TagsAreMetadata.roundTrips}: an
  * untagged read of a local entry makes 0 calls, not 2; {@code Cost.taggedReadIsOneRoundTrip}). Two
  * build a backend by hand without the invalidation channel, which near=on refuses ({@code
