@@ -93,6 +93,7 @@ public final class BenchReport {
         locks();
         reads();
         memoryReads();
+        nearReads();
         hazelcastRawReads();
         stampedes();
     }
@@ -199,6 +200,38 @@ public final class BenchReport {
             out.printf(
                     "| %s | %s | %s | %s |%n",
                     step[1], format(result), bytes(secondary(results, step[0], null, null)), ratio(result, floor));
+        }
+        out.println();
+    }
+
+    private void nearReads() throws RunnerException {
+        Collection<RunResult> results = run(jmh(NearReadBenchmark.class).addProfiler(GCProfiler.class));
+        out.println("### Near cache over Redis: a local hit against raw Caffeine and a Redis hit (nanoseconds per"
+                + " read, 1 thread)");
+        out.println();
+        out.println("`near=on`: the entry's bytes (and its tags' versions) held in this process, copied and decoded per"
+                + " read. The raw side is Caffeine `getIfPresent` of a value as large as the entry, no copy.");
+        out.println();
+        out.println("| read | ns per read | bytes per read | Caffeine / this | this / Redis hit |");
+        out.println("|---|---|---|---|---|");
+        Result floor = score(results, "caffeineGetIfPresent", null, null);
+        Result redis = score(results, "redisGet", null, null);
+        Result redisTagged = score(results, "redisTaggedGet", null, null);
+        for (String[] step : new String[][] {
+            {"caffeineGetIfPresent", "Caffeine `getIfPresent`", "redisGet"},
+            {"nearGet", "near hit", "redisGet"},
+            {"nearTaggedGet", "near hit, 3 tags", "redisTaggedGet"},
+            {"redisGet", "Redis hit (near off)", "redisGet"},
+            {"redisTaggedGet", "Redis hit, 3 tags (near off)", "redisTaggedGet"}
+        }) {
+            Result result = score(results, step[0], null, null);
+            out.printf(
+                    "| %s | %s | %s | %s | %s |%n",
+                    step[1],
+                    format(result),
+                    bytes(secondary(results, step[0], null, null)),
+                    ratio(floor, result),
+                    ratio(result, step[2].equals("redisGet") ? redis : redisTagged));
         }
         out.println();
     }
