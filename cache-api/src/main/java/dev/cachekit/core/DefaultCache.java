@@ -82,6 +82,8 @@ final class DefaultCache implements Cache {
     private final Touches touches;
     private final LoadCoordinator loads;
     private final Events events;
+    private final CacheExecutor executor;
+    private final AsyncCalls async;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final View untagged;
 
@@ -103,6 +105,8 @@ final class DefaultCache implements Cache {
                 settings.clock(),
                 events);
         this.loads = new LoadCoordinator(backend.locker(), layout, renewals, settings, events);
+        this.executor = new CacheExecutor(settings.executor(), store.describe());
+        this.async = new AsyncCalls(executor, settings.loadTimeout());
         this.untagged = new View(Entries.Tags.NONE);
     }
 
@@ -172,11 +176,21 @@ final class DefaultCache implements Cache {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             touches.shutdown();
+            executor.shutdown();
             renewals.close();
             try {
+                long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
                 if (!touches.awaitTermination(CLOSE_WAIT.toNanos())) {
                     LOG.warn(
                             "closing the cache on {}: queued touches did not finish within {}; closing the store anyway",
+                            store.describe(),
+                            CLOSE_WAIT);
+                }
+                // Queued async calls fail at once (the cache is closed); those in flight end on their own.
+                if (!executor.awaitTermination(deadline)) {
+                    LOG.warn(
+                            "closing the cache on {}: async calls in flight did not finish within {}; closing the"
+                                    + " store anyway",
                             store.describe(),
                             CLOSE_WAIT);
                 }
@@ -405,24 +419,49 @@ final class DefaultCache implements Cache {
             throw new UnsupportedOperationException("getOrLoadAll");
         }
 
+        // The async calls check their arguments here, on the caller's thread, then run the
+        // blocking call on the executor (see AsyncCalls).
+
         @Override
         public <T> CompletableFuture<Lookup<T>> getAsync(String key, Class<T> type) {
-            throw new UnsupportedOperationException("getAsync");
+            entryKey(key);
+            Objects.requireNonNull(type, "type");
+            checkOpen();
+            return async.run(() -> get(key, type));
         }
 
         @Override
         public <T> CompletableFuture<Map<String, Lookup<T>>> getAllAsync(Collection<String> keys, Class<T> type) {
-            throw new UnsupportedOperationException("getAllAsync");
+            Objects.requireNonNull(keys, "keys");
+            List<String> copy = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                entryKey(key);
+                copy.add(key);
+            }
+            Objects.requireNonNull(type, "type");
+            checkOpen();
+            return async.run(() -> getAll(copy, type));
         }
 
         @Override
         public CompletableFuture<Void> putAsync(String key, Object value) {
-            throw new UnsupportedOperationException("putAsync");
+            entryKey(key);
+            checkOpen();
+            return async.run(() -> {
+                put(key, value);
+                return null;
+            });
         }
 
         @Override
         public CompletableFuture<Void> putAsync(String key, Object value, Duration ttl) {
-            throw new UnsupportedOperationException("putAsync");
+            entryKey(key);
+            checkTtl(ttl);
+            checkOpen();
+            return async.run(() -> {
+                put(key, value, ttl);
+                return null;
+            });
         }
 
         @Override
@@ -433,7 +472,14 @@ final class DefaultCache implements Cache {
         @Override
         public <T> CompletableFuture<T> getOrLoadAsync(
                 String key, Class<T> type, Duration ttl, AsyncLoader<? extends T> loader) {
-            throw new UnsupportedOperationException("getOrLoadAsync");
+            String storeKey = entryKey(key);
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(loader, "loader");
+            checkTtl(ttl);
+            checkOpen();
+            entries.checkEncodable(storeKey, type);
+            Loader<T> blocking = async.awaiting(key, loader);
+            return async.run(() -> getOrLoad(key, type, ttl, blocking));
         }
 
         @Override
