@@ -282,7 +282,9 @@ public final class CacheBuilder {
      * Spreads each write's TTL by up to this fraction, shortening it by a random amount, so entries
      * written together do not expire together (default 0: off; URI option {@code ttlJitter=10%} or
      * {@code ttlJitter=0.1}). Applies to every write with a TTL, null TTLs included, never to
-     * {@link Cache#FOREVER}; a TTL never drops below 1 ms.
+     * {@link Cache#FOREVER}; a TTL never drops below 1 ms. A {@code putAll} gives each entry its own
+     * expiry (the one every read checks) and the store the longest TTL of the batch, so it stays one
+     * multi-set.
      *
      * @param fraction from 0 to 0.5
      * @return this builder
