@@ -134,9 +134,28 @@ final class Entries {
         return result;
     }
 
-    /** A read that reports nothing ({@code getOrLoad} reports its own): the size-1 case of {@link #readAll}. */
+    /**
+     * A read that reports nothing ({@code getOrLoad} reports its own): the size-1 case of {@link
+     * #readAll}, through the same steps; an untagged read of an untagged entry, the commonest, makes
+     * none of the batch's lists.
+     */
     <T> Lookup<T> read(String storeKey, Tags tags, Class<T> type) {
-        return readAll(List.of(storeKey), tags, type).get(0);
+        if (!tags.isEmpty()) {
+            Envelope current = current(List.of(storeKey), tags)[0];
+            return current == null ? Lookup.miss() : found(storeKey, current, clock.millis(), type);
+        }
+        byte[] raw = store.get(storeKey);
+        if (raw == null) {
+            return Lookup.miss();
+        }
+        long now = clock.millis();
+        Envelope envelope = live(storeKey, raw, now);
+        if (envelope != null && envelope.tagCount() != 0) {
+            Envelope[] one = {envelope};
+            tagCheck.retainCurrent(one, tags, Collections.singletonList(raw));
+            envelope = one[0];
+        }
+        return envelope == null ? Lookup.miss() : found(storeKey, envelope, now, type);
     }
 
     /**
@@ -149,6 +168,21 @@ final class Entries {
      * @return a lookup per store key, in the same order
      */
     <T> List<Lookup<T>> readAll(List<String> storeKeys, Tags tags, Class<T> type) {
+        Envelope[] envelopes = current(storeKeys, tags);
+        long now = clock.millis();
+        List<Lookup<T>> found = new ArrayList<>(envelopes.length);
+        for (int i = 0; i < envelopes.length; i++) {
+            Envelope envelope = envelopes[i];
+            found.add(envelope == null ? Lookup.miss() : found(storeKeys.get(i), envelope, now, type));
+        }
+        return found;
+    }
+
+    /**
+     * The fetch and checks of {@link #readAll}: the envelope of each current entry, null for a
+     * miss, an expired entry or one whose tags changed.
+     */
+    private Envelope[] current(List<String> storeKeys, Tags tags) {
         int count = storeKeys.size();
         List<String> tagKeys = tags.keys();
         List<byte[]> values;
@@ -174,28 +208,25 @@ final class Entries {
         Envelope[] envelopes = new Envelope[count];
         for (int i = 0; i < count; i++) {
             byte[] raw = values.get(i);
-            if (raw == null) {
-                continue;
-            }
-            Envelope envelope = codec.decode(storeKeys.get(i), raw);
-            long expires = envelope.expiresAtMillis();
-            if (expires == 0 || now < expires) {
-                envelopes[i] = envelope;
+            if (raw != null) {
+                envelopes[i] = live(storeKeys.get(i), raw, now);
             }
         }
         tagCheck.retainCurrent(envelopes, tags, values);
-        List<Lookup<T>> found = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            Envelope envelope = envelopes[i];
-            if (envelope == null) {
-                found.add(Lookup.miss());
-                continue;
-            }
-            String storeKey = storeKeys.get(i);
-            touches.maybeTouch(storeKey, envelope, now);
-            found.add(envelope.isNull() ? Lookup.cachedNull() : Lookup.hit(codec.value(storeKey, envelope, type)));
-        }
-        return found;
+        return envelopes;
+    }
+
+    /** The envelope of an entry's bytes, or null if it has expired; damaged bytes fail naming the key. */
+    private Envelope live(String storeKey, byte[] raw, long now) {
+        Envelope envelope = codec.decode(storeKey, raw);
+        long expires = envelope.expiresAtMillis();
+        return expires == 0 || now < expires ? envelope : null;
+    }
+
+    /** What a current entry holds, once it is touched if it is close to expiring. */
+    private <T> Lookup<T> found(String storeKey, Envelope envelope, long now, Class<T> type) {
+        touches.maybeTouch(storeKey, envelope, now);
+        return envelope.isNull() ? Lookup.cachedNull() : Lookup.hit(codec.value(storeKey, envelope, type));
     }
 
     /**
