@@ -8,6 +8,7 @@ import dev.cachekit.CacheListener;
 import dev.cachekit.CodecException;
 import dev.cachekit.CorruptEntryException;
 import dev.cachekit.Lookup;
+import dev.cachekit.StoreException;
 import dev.cachekit.TaggedCache;
 import dev.cachekit.core.RecordingStore.Op;
 import dev.cachekit.memory.MemorySpace;
@@ -295,6 +296,27 @@ class BulkTest {
                         .hasMessageContaining("answered a multi-get of 2 keys with 1 values")
                         .hasMessageContaining(memory.describe());
             }
+        }
+    }
+
+    @Test
+    @DisplayName("a store error fails the bulk call and reaches the listener once, with no key")
+    void storeErrorHeardOnce() {
+        FailingStore failing = new FailingStore();
+        List<String> errors = new CopyOnWriteArrayList<>();
+        try (Cache broken = Caches.builder()
+                .backend(Backend.builder(failing).build())
+                .listener(new CacheListener() {
+                    @Override
+                    public void storeError(String operation, String key, StoreException error) {
+                        errors.add(operation + " " + key);
+                    }
+                })
+                .build()) {
+            failing.down();
+            assertThatThrownBy(() -> broken.getAll(keys(20), String.class)).isInstanceOf(StoreException.class);
+            assertThatThrownBy(() -> broken.putAll(Map.of("a", "A", "b", "B"))).isInstanceOf(StoreException.class);
+            assertThat(errors).containsExactly("getAll null", "putAll null");
         }
     }
 
