@@ -137,7 +137,7 @@ public interface CacheView {
      * Reads many entries in one round trip: one multi-get carries every entry and the view's tag
      * versions, whatever the number of keys; a second one fetches, once for the whole batch, the
      * versions of tags that some entries record and the view did not name. A store with a batch
-     * limit splits the multi-get ({@link dev.cachekit.spi.StoreCapabilities}); a sharded store
+     * limit splits the multi-get (see {@link dev.cachekit.spi.Store#getAll}); a sharded store
      * sends one per server, in parallel.
      *
      * @param keys the keys (see the class comment for repeats, empty and bad keys)

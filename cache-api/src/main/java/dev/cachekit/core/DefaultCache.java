@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -103,7 +104,8 @@ final class DefaultCache implements Cache {
                 new TagCheck(store, layout),
                 touches,
                 settings.clock(),
-                events);
+                events,
+                settings.ttlJitter());
         this.loads = new LoadCoordinator(backend.locker(), layout, renewals, settings, events);
         this.executor = new CacheExecutor(settings.executor(), store.describe());
         this.async = new AsyncCalls(executor, settings.loadTimeout());
@@ -390,22 +392,46 @@ final class DefaultCache implements Cache {
 
         @Override
         public <T> Map<String, Lookup<T>> getAll(Collection<String> keys, Class<T> type) {
-            throw new UnsupportedOperationException("getAll");
+            Batch batch = batch(keys);
+            Objects.requireNonNull(type, "type");
+            checkOpen();
+            return entries.getAll(batch.keys(), batch.storeKeys(), tags, type);
         }
 
         @Override
-        public void putAll(Map<String, ?> entries) {
-            throw new UnsupportedOperationException("putAll");
+        public void putAll(Map<String, ?> values) {
+            putAll(values, settings.defaultTtl(), settings.nullTtl());
         }
 
         @Override
-        public void putAll(Map<String, ?> entries, Duration ttl) {
-            throw new UnsupportedOperationException("putAll");
+        public void putAll(Map<String, ?> values, Duration ttl) {
+            checkTtl(ttl);
+            putAll(values, ttl, ttl);
+        }
+
+        private void putAll(Map<String, ?> values, Duration ttl, Duration nullTtl) {
+            Objects.requireNonNull(values, "entries");
+            List<String> keys = new ArrayList<>(values.size());
+            List<String> storeKeys = new ArrayList<>(values.size());
+            List<Object> written = new ArrayList<>(values.size());
+            for (Map.Entry<String, ?> entry : values.entrySet()) {
+                String key = entry.getKey();
+                if (key == null) {
+                    throw new NullPointerException("entries hold a null key; nothing was written");
+                }
+                keys.add(key);
+                storeKeys.add(entryKey(key));
+                written.add(entry.getValue());
+            }
+            checkOpen();
+            entries.putAll(keys, storeKeys, written, tags, ttl, nullTtl);
         }
 
         @Override
         public void removeAll(Collection<String> keys) {
-            throw new UnsupportedOperationException("removeAll");
+            Batch batch = batch(keys);
+            checkOpen();
+            entries.removeAll(batch.keys(), batch.storeKeys());
         }
 
         @Override
@@ -486,6 +512,30 @@ final class DefaultCache implements Cache {
         public TaggedCache withRefreshAhead(RefreshAhead rule) {
             throw new UnsupportedOperationException("withRefreshAhead");
         }
+    }
+
+    /** The distinct keys of a bulk call, in the order of first appearance, with their store keys. */
+    private record Batch(List<String> keys, List<String> storeKeys) {}
+
+    /**
+     * Checks every key of a bulk call before anything is sent: a null, empty or too long key fails
+     * the whole call. A repeated key counts once.
+     */
+    private Batch batch(Collection<String> keys) {
+        Objects.requireNonNull(keys, "keys");
+        Map<String, String> distinct = new LinkedHashMap<>();
+        int position = 0;
+        for (String key : keys) {
+            if (key == null) {
+                throw new NullPointerException(
+                        "keys hold a null key (at position " + position + "); nothing was read or written");
+            }
+            if (!distinct.containsKey(key)) {
+                distinct.put(key, entryKey(key));
+            }
+            position++;
+        }
+        return new Batch(List.copyOf(distinct.keySet()), List.copyOf(distinct.values()));
     }
 
     private String entryKey(String key) {

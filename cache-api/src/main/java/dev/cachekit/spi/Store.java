@@ -4,6 +4,7 @@ import dev.cachekit.CorruptEntryException;
 import dev.cachekit.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -87,7 +88,8 @@ public interface Store extends AutoCloseable {
     void set(String key, byte[] value, long ttlMillis);
 
     /**
-     * Writes many keys, in one round trip where the backend can.
+     * Writes many keys, in one round trip where the backend can (one per server involved, for a
+     * sharded store; a store whose protocol limits a batch splits it).
      *
      * @param entries keys and values; the store copies the values (it keeps no reference to them)
      * @param ttlMillis the TTL of every entry, or {@link #NO_EXPIRY}
@@ -114,14 +116,16 @@ public interface Store extends AutoCloseable {
 
     /**
      * Deletes many keys, in one round trip where the backend can (one per server involved, for a
-     * sharded store). The default deletes them one by one.
+     * sharded store). The default deletes them one by one, one round trip each: a backend with a
+     * multi-key delete overrides it ({@code DEL k1 k2 ...}, pipelined deletes). As for {@link
+     * #getAll}, a store whose protocol limits a batch splits it; the answer counts the whole call.
      *
      * @param keys the keys, any number; may repeat a key
-     * @return how many of the distinct keys were present
+     * @return how many of the distinct keys were present (an expired key was not)
      */
     default int deleteAll(List<String> keys) {
         int present = 0;
-        for (String key : new java.util.LinkedHashSet<>(keys)) {
+        for (String key : new LinkedHashSet<>(keys)) {
             if (delete(key)) {
                 present++;
             }

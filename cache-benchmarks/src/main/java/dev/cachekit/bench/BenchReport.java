@@ -92,6 +92,7 @@ public final class BenchReport {
                 stampedeRounds());
         locks();
         reads();
+        bulkReads();
         memoryReads();
         hazelcastRawReads();
         stampedes();
@@ -174,6 +175,55 @@ public final class BenchReport {
                     store, bytes(rawGet), bytes(rawMulti), bytes(get), bytes(tagged), ratio(tagged, rawMulti));
         }
         out.println();
+    }
+
+    private void bulkReads() throws RunnerException {
+        List<String> stores = List.of("redis", "memcached");
+        List<String> sizes = List.of("10", "100");
+        Collection<RunResult> results = run(jmh(BulkReadBenchmark.class)
+                .param("store", stores.toArray(String[]::new))
+                .param("keys", sizes.toArray(String[]::new)));
+        out.println("### Bulk reads (calls per millisecond, 4 threads)");
+        out.println();
+        out.println("`getAll` of 10 and 100 keys, all hits, against the raw client's multi-get of as many keys holding"
+                + " values as large as the cache's entries (`MGET` on Redis, `getBulk` on memcached). A tagged"
+                + " `getAll` (3 tags) sends the entries and the tags' versions in one multi-get, so it is also"
+                + " set against the raw multi-get of those 3 keys more.");
+        out.println();
+        out.println("| store | keys | raw multi-get | raw multi-get + 3 | cachekit getAll | cachekit getAll, 3 tags"
+                + " | getAll / raw | tagged / raw + 3 | tagged / raw |");
+        out.println("|---|---|---|---|---|---|---|---|---|");
+        for (String store : stores) {
+            for (String size : sizes) {
+                Result raw = bulkScore(results, "rawMultiGet", store, size);
+                Result rawPlus = bulkScore(results, "rawMultiGetPlusThree", store, size);
+                Result getAll = bulkScore(results, "cachekitGetAll", store, size);
+                Result tagged = bulkScore(results, "cachekitTaggedGetAll", store, size);
+                out.printf(
+                        "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                        store,
+                        size,
+                        format(raw),
+                        format(rawPlus),
+                        format(getAll),
+                        format(tagged),
+                        ratio(getAll, raw),
+                        ratio(tagged, rawPlus),
+                        ratio(tagged, raw));
+            }
+        }
+        out.println();
+    }
+
+    private static Result bulkScore(Collection<RunResult> results, String method, String store, String keys) {
+        for (RunResult result : results) {
+            if (result.getParams().getBenchmark().endsWith("." + method)
+                    && store.equals(result.getParams().getParam("store"))
+                    && keys.equals(result.getParams().getParam("keys"))) {
+                return result.getPrimaryResult();
+            }
+        }
+        throw new IllegalStateException("no result for " + method + " store=" + store + " keys=" + keys);
     }
 
     private void memoryReads() throws RunnerException {

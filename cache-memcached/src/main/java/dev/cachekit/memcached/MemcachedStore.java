@@ -54,7 +54,9 @@ import net.spy.memcached.ops.StatusCode;
  *   <li><b>TTLs</b>: rounded up to whole seconds (plus one, since memcached's clock ticks once a
  *       second); TTLs over 30 days are sent as absolute Unix times. {@link
  *       StoreCapabilities#ttlGranularity()} is one second.
- *   <li><b>Multi-get</b>: one {@code getBulk}, one request per server involved.
+ *   <li><b>Multi-get</b>: one {@code getBulk}, one request per server involved. Multi-set and
+ *       multi-delete send every command before waiting for any: the client pipelines them per
+ *       server.
  *   <li><b>Atomic operations</b>: set-if-absent is {@code add}; compare-and-delete and
  *       compare-and-set are {@code gets} followed by a delete or set carrying the item's CAS id;
  *       the counter is {@code incr}, created by {@code add} on first use.
@@ -283,6 +285,49 @@ public final class MemcachedStore implements Store {
             return false;
         }
         throw refused(key, mkey, "delete", 0, future.getStatus());
+    }
+
+    /**
+     * Sends a delete for every distinct key before waiting for any (the client pipelines them per
+     * server: one round trip per server involved), then waits for all and reports every failure.
+     */
+    @Override
+    public int deleteAll(List<String> keys) {
+        checkOpen();
+        Map<String, String> mappedKeys = new LinkedHashMap<>();
+        for (String key : keys) {
+            mappedKeys.computeIfAbsent(key, MemcachedKeys::toMemcached);
+        }
+        Map<String, OperationFuture<Boolean>> sent = new LinkedHashMap<>();
+        StoreException failure = null;
+        for (Map.Entry<String, String> entry : mappedKeys.entrySet()) {
+            String key = entry.getKey();
+            String mkey = entry.getValue();
+            try {
+                sent.put(key, submit(key, mkey, "delete", () -> client.delete(mkey)));
+            } catch (StoreException e) {
+                failure = addFailure(failure, e);
+            }
+        }
+        int present = 0;
+        for (Map.Entry<String, OperationFuture<Boolean>> entry : sent.entrySet()) {
+            String key = entry.getKey();
+            String mkey = mappedKeys.get(key);
+            OperationFuture<Boolean> future = entry.getValue();
+            try {
+                if (Boolean.TRUE.equals(await(key, mkey, "delete", future))) {
+                    present++;
+                } else if (!isOneOf(future.getStatus(), StatusCode.ERR_NOT_FOUND)) {
+                    failure = addFailure(failure, refused(key, mkey, "delete", 0, future.getStatus()));
+                }
+            } catch (StoreException e) {
+                failure = addFailure(failure, e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return present;
     }
 
     @Override

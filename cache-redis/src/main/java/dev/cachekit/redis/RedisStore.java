@@ -9,6 +9,7 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -268,6 +269,36 @@ final class RedisStore implements Store {
     public boolean delete(String key) {
         byte[] raw = bytes(key);
         return call(() -> client.del(raw) > 0);
+    }
+
+    /**
+     * Standalone, one {@code DEL} with every distinct key (it answers how many were present). In a
+     * cluster, where a command may only touch keys of one slot, one {@code DEL} per key in a
+     * pipeline per node, the nodes in parallel, as {@link #getAll} does.
+     */
+    @Override
+    public int deleteAll(List<String> keys) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(keys));
+        if (distinct.isEmpty()) {
+            return 0;
+        }
+        if (!cluster) {
+            byte[][] raw = new byte[distinct.size()][];
+            for (int i = 0; i < raw.length; i++) {
+                raw[i] = bytes(distinct.get(i));
+            }
+            return (int) (long) call(() -> client.del(raw));
+        }
+        if (distinct.size() == 1) {
+            return delete(distinct.get(0)) ? 1 : 0;
+        }
+        List<Long> deleted = call(
+                () -> pipelined(distinct, (pipeline, key) -> pipeline.del(bytes(key)), key -> client.del(bytes(key))));
+        int present = 0;
+        for (Long one : deleted) {
+            present += one != null && one > 0 ? 1 : 0;
+        }
+        return present;
     }
 
     @Override

@@ -153,6 +153,18 @@ public abstract class Tck {
         }
     }
 
+    /** The {@link BulkContract} against this kit's fixture. */
+    @Nested
+    public class BulkTests extends BulkContract {
+        /** Binds the contract to the kit's fixture. */
+        public BulkTests() {}
+
+        @Override
+        protected BackendFixture fixture() {
+            return Tck.this.fixture();
+        }
+    }
+
     // A new contract joins here, as every contract does: a @Nested public class extending it whose
     // fixture() returns Tck.this.fixture(), and an entry in TckReport.CONTRACTS.
 

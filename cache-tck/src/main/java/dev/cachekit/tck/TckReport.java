@@ -29,7 +29,8 @@ public final class TckReport {
             Tck.OutageTests.class,
             Tck.LockFaultTests.class,
             Tck.DamagedKeyTests.class,
-            Tck.AsyncTests.class);
+            Tck.AsyncTests.class,
+            Tck.BulkTests.class);
 
     private final String fixtureName;
     private final Map<String, Contract> contracts = new LinkedHashMap<>();
