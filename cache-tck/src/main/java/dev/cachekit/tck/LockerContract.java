@@ -406,7 +406,8 @@ public abstract class LockerContract extends ContractSupport {
             Locker second = openSecond().locker();
             assumeCapability(second.signalsRelease(), "the locker does not signal releases; waiters poll with backoff");
             String mine = key("lock:mine");
-            String elsewhere = "other-" + prefix() + "lock:theirs";
+            // Another prefix that still starts as the kit's do ("tck"), which an ACL user may be limited to.
+            String elsewhere = "tck-elsewhere-" + prefix().substring(3) + "lock:theirs";
             LockLease held = first.tryAcquire(mine, LONG_LEASE).orElseThrow();
             ExecutorService pool = Executors.newSingleThreadExecutor(daemon());
             try {
