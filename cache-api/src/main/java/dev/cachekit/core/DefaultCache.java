@@ -26,6 +26,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -81,6 +83,7 @@ final class DefaultCache implements Cache {
     private final Entries entries;
     private final Touches touches;
     private final LoadCoordinator loads;
+    private final BulkLoads bulkLoads;
     private final Events events;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final View untagged;
@@ -103,6 +106,7 @@ final class DefaultCache implements Cache {
                 settings.clock(),
                 events);
         this.loads = new LoadCoordinator(backend.locker(), layout, renewals, settings, events);
+        this.bulkLoads = new BulkLoads(loads, backend.locker(), layout, renewals, settings, events);
         this.untagged = new View(Entries.Tags.NONE);
     }
 
@@ -402,7 +406,51 @@ final class DefaultCache implements Cache {
         @Override
         public <T> Map<String, T> getOrLoadAll(
                 Collection<String> keys, Class<T> type, Duration ttl, BulkLoader<? extends T> loader) {
-            throw new UnsupportedOperationException("getOrLoadAll");
+            Objects.requireNonNull(keys, "keys");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(loader, "loader");
+            checkTtl(ttl);
+            // Every key is checked before anything is sent: a bad key fails the call with nothing read.
+            Map<String, String> storeKeys = new LinkedHashMap<>();
+            for (String key : keys) {
+                if (!storeKeys.containsKey(key)) {
+                    storeKeys.put(key, entryKey(key));
+                }
+            }
+            checkOpen();
+            if (storeKeys.isEmpty()) {
+                return Collections.emptyMap();
+            }
+            entries.checkEncodable(storeKeys.values().iterator().next(), type);
+            return bulkLoads.getOrLoadAll(
+                    storeKeys,
+                    type,
+                    ttl,
+                    new BulkLoads.Entries<T>() {
+                        // The seam to the bulk read and write: until they are built, one read and one write per entry.
+                        @Override
+                        public Map<String, Lookup<T>> readAll(List<String> keys) {
+                            checkOpen();
+                            Map<String, Lookup<T>> found = new HashMap<>();
+                            for (String storeKey : keys) {
+                                found.put(storeKey, entries.read(storeKey, tags, type));
+                            }
+                            return found;
+                        }
+
+                        @Override
+                        public void writeAll(Map<String, T> values, Duration valueTtl) {
+                            checkOpen();
+                            for (Map.Entry<String, T> value : values.entrySet()) {
+                                entries.write(
+                                        value.getKey(),
+                                        tags,
+                                        value.getValue(),
+                                        value.getValue() == null ? settings.nullTtl() : valueTtl);
+                            }
+                        }
+                    },
+                    loader);
         }
 
         @Override

@@ -168,6 +168,55 @@ public final class StoreLocker implements Locker {
         return acquired ? Optional.of(new LockLease(key, owner, LockLease.UNFENCED, sent)) : Optional.empty();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@link LockCommands#acquireAll} call (over a {@link Store}: one {@link
+     * Store#setIfAbsentAll}), each lock with its own owner token. If it fails with a {@link
+     * StoreException}, every lock it may have taken is cleaned up in the background, as for {@link
+     * #tryAcquire}.
+     */
+    @Override
+    public java.util.List<Optional<LockLease>> tryAcquireAll(java.util.List<String> keys, Duration lease) {
+        Objects.requireNonNull(keys, "keys");
+        long leaseMillis = LockWaiters.leaseMillis(lease, "lease");
+        java.util.Map<String, byte[]> owners = new java.util.LinkedHashMap<>();
+        java.util.List<String> tokens = new java.util.ArrayList<>(keys.size());
+        for (String key : keys) {
+            Objects.requireNonNull(key, "key");
+            String owner = newOwner();
+            if (owners.put(key, owner.getBytes(StandardCharsets.US_ASCII)) != null) {
+                throw new IllegalArgumentException("lock key " + key + " is given twice; the keys must be distinct");
+            }
+            tokens.add(owner);
+        }
+        if (keys.isEmpty()) {
+            return new java.util.ArrayList<>();
+        }
+        long sent = System.nanoTime();
+        java.util.List<Boolean> acquired;
+        try {
+            acquired = commands.acquireAll(owners, leaseMillis);
+        } catch (StoreException e) {
+            for (int i = 0; i < keys.size(); i++) {
+                cleanUpLater(new LockLease(keys.get(i), tokens.get(i), LockLease.UNFENCED, sent), leaseMillis);
+            }
+            throw e;
+        }
+        if (acquired.size() != keys.size()) {
+            throw new IllegalStateException(commands.getClass().getName() + ".acquireAll answered " + acquired.size()
+                    + " results for " + keys.size() + " locks");
+        }
+        java.util.List<Optional<LockLease>> leases = new java.util.ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            leases.add(
+                    Boolean.TRUE.equals(acquired.get(i))
+                            ? Optional.of(new LockLease(keys.get(i), tokens.get(i), LockLease.UNFENCED, sent))
+                            : Optional.empty());
+        }
+        return leases;
+    }
+
     @Override
     public Optional<LockLease> tryAcquireFenced(String key, String fenceKey, Duration lease) {
         Objects.requireNonNull(key, "key");
