@@ -4,7 +4,8 @@ import dev.cachekit.spi.LockCommands;
 import java.util.Objects;
 
 /**
- * Redis locks in one round trip each: acquire is {@code SET NX PX} (fenced: one script that also
+ * Redis locks in one round trip each: acquire is {@code SET NX PX} (many at once: one script, or
+ * one pipeline per cluster node; fenced: one script that also
  * advances the counter from the server's {@code TIME}; on a cluster, where the lock and its counter
  * sit in different slots, a second script on the counter's node), release is one script that
  * deletes the key and publishes the release on the key's channel, renew is one compare-and-set
@@ -21,6 +22,12 @@ final class RedisLockCommands implements LockCommands {
     @Override
     public boolean acquire(String key, byte[] owner, long leaseMillis) {
         return store.setIfAbsent(key, owner, leaseMillis);
+    }
+
+    /** Every lock's {@code SET NX PX} in one script (standalone) or one pipeline per node (cluster). */
+    @Override
+    public java.util.List<Boolean> acquireAll(java.util.Map<String, byte[]> owners, long leaseMillis) {
+        return store.setIfAbsentAll(owners, leaseMillis);
     }
 
     @Override

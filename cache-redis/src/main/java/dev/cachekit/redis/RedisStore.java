@@ -101,6 +101,14 @@ final class RedisStore implements Store {
     // KEYS: counter. For a cluster, where the lock and its counter live in different slots.
     private static final RedisScript NEXT_FENCE = new RedisScript(READ_COUNTER.formatted(1) + NEXT_TOKEN.formatted(1));
 
+    // KEYS: the keys. ARGV: a value per key, then the TTL in ms ("0" = no expiry). Answers 1 or 0 per key:
+    // set-if-absent of every key in one round trip on a standalone server.
+    private static final RedisScript SET_IF_ABSENT_ALL = new RedisScript("local ttl = ARGV[#ARGV] local r = {}"
+            + " for i = 1, #KEYS do local ok"
+            + " if ttl == '0' then ok = redis.call('SET', KEYS[i], ARGV[i], 'NX')"
+            + " else ok = redis.call('SET', KEYS[i], ARGV[i], 'NX', 'PX', ttl) end"
+            + " if ok then r[i] = 1 else r[i] = 0 end end return r");
+
     // KEYS: lock. ARGV: owner, channel. Deletes, then publishes: no waiter wakes to a held key.
     private static final RedisScript RELEASE = new RedisScript("if redis.call('GET', KEYS[1]) == ARGV[1] then"
             + " redis.call('DEL', KEYS[1]) redis.call('PUBLISH', ARGV[2], KEYS[1]) return 1 else return 0 end");
@@ -262,6 +270,45 @@ final class RedisStore implements Store {
         byte[] raw = bytes(key);
         SetParams params = expiry(ttlMillis).nx();
         return call(() -> "OK".equals(client.set(raw, value, params)));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Standalone: one script that runs {@code SET NX [PX]} for every key, one round trip. In a
+     * cluster, where a script may only touch one slot: a pipeline of {@code SET NX [PX]} per node
+     * holding the keys, the nodes in parallel.
+     */
+    @Override
+    public List<Boolean> setIfAbsentAll(Map<String, byte[]> entries, long ttlMillis) {
+        SetParams params = expiry(ttlMillis).nx();
+        if (entries.isEmpty()) {
+            return new ArrayList<>();
+        }
+        if (!cluster) {
+            List<byte[]> keys = new ArrayList<>(entries.size());
+            List<byte[]> args = new ArrayList<>(entries.size() + 1);
+            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+                keys.add(bytes(entry.getKey()));
+                args.add(Objects.requireNonNull(entry.getValue(), "value"));
+            }
+            args.add(Long.toString(ttlMillis).getBytes(StandardCharsets.US_ASCII));
+            List<?> answers = call(() -> (List<?>) SET_IF_ABSENT_ALL.eval(client, keys, args));
+            List<Boolean> written = new ArrayList<>(answers.size());
+            for (Object answer : answers) {
+                written.add(Long.valueOf(1).equals(answer));
+            }
+            return written;
+        }
+        List<String> results = call(() -> pipelined(
+                List.copyOf(entries.entrySet()),
+                (pipeline, entry) -> pipeline.set(bytes(entry.getKey()), entry.getValue(), params),
+                entry -> client.set(bytes(entry.getKey()), entry.getValue(), params)));
+        List<Boolean> written = new ArrayList<>(results.size());
+        for (String result : results) {
+            written.add("OK".equals(result));
+        }
+        return written;
     }
 
     @Override
