@@ -437,6 +437,80 @@ class BulkLoadTest {
     }
 
     @Test
+    @DisplayName("under the FAIL load-timeout policy a key whose holder outlasts the timeout fails the call with"
+            + " CacheLoadTimeoutException; the keys this call locked were loaded and cached before it waited")
+    @Timeout(30)
+    void loadTimeoutFails() {
+        String space = "bulk-timeout-" + UUID.randomUUID();
+        Cache cache = open("memory://" + space + "?loadTimeout=200ms&onLoadTimeout=fail");
+        Cache otherNode = open("memory://" + space);
+        HeldLock held = ((DefaultCache) otherNode)
+                .lockAt(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).loadLock("slow"), Duration.ofSeconds(30));
+        Recording loader = new Recording();
+
+        assertThatThrownBy(() -> cache.getOrLoadAll(List.of("a", "slow"), String.class, loader))
+                .isInstanceOf(dev.cachekit.CacheLoadTimeoutException.class)
+                .hasMessageContaining("'slow'");
+        assertThat(loader.calls).containsExactly(List.of("a"));
+        assertThat(otherNode.get("a", String.class).value()).isEqualTo("v-a");
+        held.release();
+    }
+
+    @Test
+    @DisplayName("under the LOAD load-timeout policy a key whose holder outlasts the timeout is loaded without"
+            + " its lock, in a loader call of its own")
+    @Timeout(30)
+    void loadTimeoutLoads() {
+        String space = "bulk-timeout-load-" + UUID.randomUUID();
+        Cache cache = open("memory://" + space + "?loadTimeout=200ms&onLoadTimeout=load");
+        Cache otherNode = open("memory://" + space);
+        HeldLock held = ((DefaultCache) otherNode)
+                .lockAt(KeyLayout.of(CacheBuilder.DEFAULT_PREFIX).loadLock("slow"), Duration.ofSeconds(30));
+        Recording loader = new Recording();
+
+        assertThat(cache.getOrLoadAll(List.of("a", "slow"), String.class, loader))
+                .containsExactly(entry("a", "v-a"), entry("slow", "v-slow"));
+        assertThat(loader.calls).containsExactly(List.of("a"), List.of("slow"));
+        held.release();
+    }
+
+    @Test
+    @DisplayName("a bulk loader that asks getOrLoad for a key it is loading fails at once instead of waiting"
+            + " for itself")
+    @Timeout(30)
+    void recursiveLoadFailsFast() {
+        Cache cache = open("memory:");
+
+        assertThatThrownBy(() -> cache.getOrLoadAll(
+                        List.of("a", "b"),
+                        String.class,
+                        keys -> Map.of("a", cache.getOrLoad("b", String.class, () -> "x"))))
+                .isInstanceOf(dev.cachekit.CacheException.class)
+                .hasMessageContaining("was called by the thread that is loading that key");
+        // Nothing is left behind: the keys load normally afterwards.
+        assertThat(cache.getOrLoadAll(List.of("a", "b"), String.class, new Recording()))
+                .containsExactly(entry("a", "v-a"), entry("b", "v-b"));
+    }
+
+    @Test
+    @DisplayName("a tagged view's getOrLoadAll writes entries of its tags: flushing a tag makes them miss again")
+    void taggedView() {
+        Cache cache = open("memory:");
+        Recording loader = new Recording();
+        dev.cachekit.TaggedCache users = cache.tags("users");
+
+        assertThat(users.getOrLoadAll(List.of("u1", "u2"), String.class, loader))
+                .containsExactly(entry("u1", "v-u1"), entry("u2", "v-u2"));
+        assertThat(users.getOrLoadAll(List.of("u1", "u2"), String.class, loader))
+                .hasSize(2);
+        assertThat(loader.calls).hasSize(1);
+        users.flush();
+        assertThat(users.get("u1", String.class).isMiss()).isTrue();
+        users.getOrLoadAll(List.of("u1", "u2"), String.class, loader);
+        assertThat(loader.calls).hasSize(2);
+    }
+
+    @Test
     @DisplayName("under the FAIL store-error policy a failing store throws StoreException and the loader is not called")
     void storeErrorFails() {
         FailingStore store = new FailingStore();
