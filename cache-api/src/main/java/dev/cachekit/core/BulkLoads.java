@@ -446,16 +446,19 @@ final class BulkLoads {
                 for (LeaseWatchdog watchdog : watchdogs) {
                     watchdog.stop();
                 }
+                // Every lock still held (the cache's close may have released some), in one call.
+                List<LockLease> release = new ArrayList<>(locked.size());
                 for (Item item : locked) {
                     BulkLock lock = held.get(item);
                     if (lock != null) {
                         renewals.forget(lock);
-                        lock.close();
-                    } else {
-                        // Never held: the cache closed before its turn; give the lock back at once.
-                        new BulkLock(leases.get(item)).close();
+                    }
+                    // A lock never handed to the renewals (the cache closed first) is given back too.
+                    if (lock == null || lock.claim()) {
+                        release.add(leases.get(item));
                     }
                 }
+                releaseAll(release);
             }
         }
 
@@ -607,6 +610,19 @@ final class BulkLoads {
         }
     }
 
+    /** Releases the locks (owner-checked) in one call; never throws. */
+    private void releaseAll(List<LockLease> leases) {
+        if (leases.isEmpty()) {
+            return;
+        }
+        try {
+            locker.releaseAll(leases);
+        } catch (RuntimeException e) {
+            // The values are written (or the cache closed); the locks free themselves when their leases end.
+            LOG.warn("releasing {} load locks failed; they expire with their leases", leases.size(), e);
+        }
+    }
+
     private void waited(String key, long sinceNanos, boolean gotValue) {
         Duration took = Events.since(sinceNanos);
         events.tell(l -> l.waited(key, took, gotValue));
@@ -638,6 +654,14 @@ final class BulkLoads {
 
         boolean released() {
             return released.get();
+        }
+
+        /**
+         * Takes the release on: true if the lock was not released before, and the caller now
+         * releases it.
+         */
+        boolean claim() {
+            return released.compareAndSet(false, true);
         }
 
         /** Releases the lock (owner-checked) unless it was released before; never throws. */

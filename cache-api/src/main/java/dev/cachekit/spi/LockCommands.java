@@ -57,6 +57,21 @@ public interface LockCommands {
     boolean release(String key, byte[] owner);
 
     /**
+     * As {@link #release} for several locks, in as few round trips as the store allows. The default
+     * releases them one by one, in order.
+     *
+     * @param owners distinct lock keys and the owner token each is held with, in the order answered
+     * @return one element per lock, in the map's order: whether this call released it
+     */
+    default java.util.List<Boolean> releaseAll(java.util.Map<String, byte[]> owners) {
+        java.util.List<Boolean> released = new java.util.ArrayList<>(owners.size());
+        for (java.util.Map.Entry<String, byte[]> owner : owners.entrySet()) {
+            released.add(release(owner.getKey(), owner.getValue()));
+        }
+        return released;
+    }
+
+    /**
      * Sets a new TTL on {@code key} if it holds {@code owner}; never creates the key.
      *
      * @param key the lock key

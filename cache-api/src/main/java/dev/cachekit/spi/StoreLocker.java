@@ -258,6 +258,49 @@ public final class StoreLocker implements Locker {
         return released;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@link LockCommands#releaseAll} call for leases of distinct locks (the loop of {@link
+     * #release} otherwise). If it fails with a {@link StoreException}, every lock is cleaned up in
+     * the background before the exception is thrown, as for {@link #release}.
+     */
+    @Override
+    public java.util.List<Boolean> releaseAll(java.util.List<LockLease> leases) {
+        java.util.Map<String, byte[]> owners = new java.util.LinkedHashMap<>();
+        for (LockLease lease : leases) {
+            if (owners.put(lease.key(), token(lease)) != null) {
+                return Locker.super.releaseAll(leases);
+            }
+        }
+        if (leases.isEmpty()) {
+            return new java.util.ArrayList<>();
+        }
+        java.util.List<Boolean> released;
+        try {
+            released = commands.releaseAll(owners);
+            if (released.size() != leases.size()) {
+                throw new IllegalStateException(commands.getClass().getName() + ".releaseAll answered "
+                        + released.size() + " results for " + leases.size() + " locks");
+            }
+            for (int i = 0; i < leases.size(); i++) {
+                if (Boolean.TRUE.equals(released.get(i))) {
+                    local.publish(leases.get(i).key());
+                }
+            }
+        } catch (StoreException e) {
+            for (LockLease lease : leases) {
+                cleanUpLater(lease, Long.MAX_VALUE);
+            }
+            throw e;
+        } finally {
+            for (LockLease lease : leases) {
+                passTurn(lease);
+            }
+        }
+        return released;
+    }
+
     @Override
     public void abandon(LockLease lease, Duration duration) {
         long leaseMillis = LockWaiters.leaseMillis(duration, "duration");

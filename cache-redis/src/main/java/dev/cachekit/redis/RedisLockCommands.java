@@ -40,6 +40,16 @@ final class RedisLockCommands implements LockCommands {
         return store.releaseLock(key, owner, RedisLockSignal.channelOf(key));
     }
 
+    /** Every lock's compare-and-delete and PUBLISH in one script on a standalone server. */
+    @Override
+    public java.util.List<Boolean> releaseAll(java.util.Map<String, byte[]> owners) {
+        java.util.Map<String, String> channels = new java.util.HashMap<>();
+        for (String key : owners.keySet()) {
+            channels.put(key, RedisLockSignal.channelOf(key));
+        }
+        return store.releaseLocks(owners, channels);
+    }
+
     @Override
     public boolean renew(String key, byte[] owner, long leaseMillis) {
         return store.compareAndSet(key, owner, owner, leaseMillis);

@@ -113,6 +113,12 @@ final class RedisStore implements Store {
     private static final RedisScript RELEASE = new RedisScript("if redis.call('GET', KEYS[1]) == ARGV[1] then"
             + " redis.call('DEL', KEYS[1]) redis.call('PUBLISH', ARGV[2], KEYS[1]) return 1 else return 0 end");
 
+    // KEYS: locks. ARGV: an owner per lock, then a channel per lock. As RELEASE for each lock; answers 1 or 0 per lock.
+    private static final RedisScript RELEASE_ALL = new RedisScript("local n = #KEYS local r = {}"
+            + " for i = 1, n do if redis.call('GET', KEYS[i]) == ARGV[i] then"
+            + " redis.call('DEL', KEYS[i]) redis.call('PUBLISH', ARGV[n + i], KEYS[i]) r[i] = 1"
+            + " else r[i] = 0 end end return r");
+
     private final JedisClient jedis;
     private final UnifiedJedis client;
     private final boolean cluster;
@@ -400,6 +406,39 @@ final class RedisStore implements Store {
         byte[] raw = bytes(key);
         byte[] channelBytes = bytes(channel);
         return call(() -> RELEASE.run(client, raw, owner, channelBytes)) > 0;
+    }
+
+    /**
+     * Compare-and-delete and {@code PUBLISH} of each lock: one script on a standalone server; in a
+     * cluster, where a script touches one slot, one release script per lock.
+     *
+     * @param owners the locks and their owner tokens
+     * @param channels the channel of each lock
+     * @return whether each lock was released, in the map's order
+     */
+    List<Boolean> releaseLocks(Map<String, byte[]> owners, Map<String, String> channels) {
+        List<Boolean> released = new ArrayList<>(owners.size());
+        if (cluster) {
+            owners.forEach((key, owner) -> released.add(releaseLock(key, owner, channels.get(key))));
+            return released;
+        }
+        if (owners.isEmpty()) {
+            return released;
+        }
+        List<byte[]> keys = new ArrayList<>(owners.size());
+        List<byte[]> args = new ArrayList<>(owners.size() * 2);
+        for (Map.Entry<String, byte[]> owner : owners.entrySet()) {
+            keys.add(bytes(owner.getKey()));
+            args.add(owner.getValue());
+        }
+        for (String key : owners.keySet()) {
+            args.add(bytes(channels.get(key)));
+        }
+        List<?> answers = call(() -> (List<?>) RELEASE_ALL.eval(client, keys, args));
+        for (Object answer : answers) {
+            released.add(Long.valueOf(1).equals(answer));
+        }
+        return released;
     }
 
     /**

@@ -86,8 +86,8 @@ public abstract class BulkLoadContract extends ContractSupport {
         }
 
         @Test
-        @DisplayName("tryAcquireAll takes the free locks only, answers per key in order, and each lease releases"
-                + " its own lock")
+        @DisplayName("tryAcquireAll takes the free locks only, answers per key in order, and releaseAll releases"
+                + " them once")
         void tryAcquireAllIsExclusive() {
             Locker first = open().locker();
             Locker second = openSecond().locker();
@@ -104,8 +104,11 @@ public abstract class BulkLoadContract extends ContractSupport {
             // Held by `first` now: the other client gets none of them.
             assertThat(second.tryAcquireAll(List.of(key("a"), key("b")), LEASE))
                     .containsExactly(Optional.empty(), Optional.empty());
-            assertThat(first.release(leases.get(0).orElseThrow())).isTrue();
-            assertThat(first.release(leases.get(2).orElseThrow())).isTrue();
+            List<LockLease> mine =
+                    List.of(leases.get(0).orElseThrow(), leases.get(2).orElseThrow());
+            assertThat(first.releaseAll(mine)).containsExactly(true, true);
+            // Released already: a second release of the same leases releases nothing.
+            assertThat(first.releaseAll(mine)).containsExactly(false, false);
             assertThat(second.release(held)).isTrue();
             List<Optional<LockLease>> again = second.tryAcquireAll(List.of(key("a"), key("held"), key("b")), LEASE);
             assertThat(again).allMatch(Optional::isPresent);
@@ -139,7 +142,7 @@ public abstract class BulkLoadContract extends ContractSupport {
         }
 
         @Test
-        @DisplayName("50 cold keys: one loader call and one tryAcquireAll for all their locks, no single tryAcquire")
+        @DisplayName("50 cold keys: one loader call, one tryAcquireAll and one releaseAll for all their locks")
         void fiftyColdKeysLockInOneCall() {
             Backend opened = backendFixture().open();
             Map<String, AtomicInteger> lockCalls = new ConcurrentHashMap<>();
@@ -162,6 +165,9 @@ public abstract class BulkLoadContract extends ContractSupport {
                     .hasValue(1);
             assertThat(lockCalls.getOrDefault("tryAcquire", new AtomicInteger()))
                     .hasValue(0);
+            assertThat(lockCalls.getOrDefault("releaseAll", new AtomicInteger()))
+                    .hasValue(1);
+            assertThat(lockCalls.getOrDefault("release", new AtomicInteger())).hasValue(0);
         }
 
         @Test
@@ -292,6 +298,12 @@ public abstract class BulkLoadContract extends ContractSupport {
         public boolean release(LockLease lease) {
             count("release");
             return delegate.release(lease);
+        }
+
+        @Override
+        public List<Boolean> releaseAll(List<LockLease> leases) {
+            count("releaseAll");
+            return delegate.releaseAll(leases);
         }
 
         @Override
