@@ -268,10 +268,11 @@ public final class BenchReport {
     private void bulkLoads() {
         out.println("### getOrLoadAll of 100 cold keys (counted, not timed)");
         out.println();
-        out.println("Loader calls, and the calls the cache made on the store and on the locker (each one round trip,"
-                + " or one pipeline or script), for one `getOrLoadAll` of 100 cold keys against 100 `getOrLoad`"
-                + " calls of the same keys; `BulkLoadCost` runs it alone. The time is one run after a warm-up pass,"
-                + " an indication only.");
+        out.println("Loader calls, and the calls the cache made on the store and locker SPI, for one `getOrLoadAll`"
+                + " of 100 cold keys against 100 `getOrLoad` calls of the same keys; `BulkLoadCost` runs it alone."
+                + " On Redis each call is one round trip (a script or a pipeline for the batch calls); memcached"
+                + " pipelines `tryAcquireAll` but loops `releaseAll`, Hazelcast loops both. The time is one run"
+                + " after a warm-up pass, an indication only.");
         out.println();
         out.println("| store | way | loader calls | store calls | locker calls | ms |");
         out.println("|---|---|---|---|---|---|");

@@ -22,10 +22,12 @@ import java.util.function.Supplier;
 
 /**
  * Counts what {@code getOrLoadAll} of 100 cold keys costs: loader calls, and the calls the cache
- * makes on the store and on the locker (each one round trip, or one pipeline or script), against
+ * makes on the store and on the locker SPI, against
  * 100 {@code getOrLoad} calls of the same cold keys. Counts, not timings: the same figures on any
  * machine. One wall-clock time per run (after a first pass that warms the JIT) is printed as an
- * indication only.
+ * indication only. On Redis each call is one round trip (a script or a pipeline for the batch
+ * calls); a backend that loops a batch call (memcached's and Hazelcast's {@code releaseAll},
+ * Hazelcast's {@code tryAcquireAll}) makes several behind one call.
  *
  * <pre>
  * java -cp cache-benchmarks/target/benchmarks.jar dev.cachekit.bench.BulkLoadCost [redis memcached hazelcast memory]
