@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,7 @@ final class DefaultCache implements Cache {
     private final Entries entries;
     private final Touches touches;
     private final LoadCoordinator loads;
+    private final BulkLoads bulkLoads;
     private final Events events;
     private final CacheExecutor executor;
     private final AsyncCalls async;
@@ -109,6 +111,7 @@ final class DefaultCache implements Cache {
         this.loads = new LoadCoordinator(backend.locker(), layout, renewals, settings, events);
         this.executor = new CacheExecutor(settings.executor(), store.describe());
         this.async = new AsyncCalls(executor, settings.loadTimeout());
+        this.bulkLoads = new BulkLoads(loads, backend.locker(), layout, renewals, settings, events);
         this.untagged = new View(Entries.Tags.NONE);
     }
 
@@ -442,7 +445,54 @@ final class DefaultCache implements Cache {
         @Override
         public <T> Map<String, T> getOrLoadAll(
                 Collection<String> keys, Class<T> type, Duration ttl, BulkLoader<? extends T> loader) {
-            throw new UnsupportedOperationException("getOrLoadAll");
+            Objects.requireNonNull(keys, "keys");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(loader, "loader");
+            checkTtl(ttl);
+            // Every key is checked before anything is sent: a bad key fails the call with nothing read.
+            Map<String, String> storeKeys = new LinkedHashMap<>();
+            for (String key : keys) {
+                if (!storeKeys.containsKey(key)) {
+                    storeKeys.put(key, entryKey(key));
+                }
+            }
+            checkOpen();
+            if (storeKeys.isEmpty()) {
+                return Collections.emptyMap();
+            }
+            entries.checkEncodable(storeKeys.values().iterator().next(), type);
+            return bulkLoads.getOrLoadAll(
+                    storeKeys,
+                    type,
+                    ttl,
+                    new BulkLoads.Entries<T>() {
+                        // One multi-get for every key (and the view's tags), one multi-set per TTL.
+                        @Override
+                        public Map<String, Lookup<T>> readAll(List<String> keys) {
+                            checkOpen();
+                            if (keys.isEmpty()) {
+                                return Map.of();
+                            }
+                            List<Lookup<T>> read = entries.readAll(keys, tags, type);
+                            Map<String, Lookup<T>> found = new HashMap<>(keys.size() * 2);
+                            for (int i = 0; i < keys.size(); i++) {
+                                found.put(keys.get(i), read.get(i));
+                            }
+                            return found;
+                        }
+
+                        @Override
+                        public void writeAll(Map<String, T> values, Duration valueTtl) {
+                            checkOpen();
+                            entries.writeAll(
+                                    new ArrayList<>(values.keySet()),
+                                    new ArrayList<>(values.values()),
+                                    tags,
+                                    valueTtl,
+                                    settings.nullTtl());
+                        }
+                    },
+                    loader);
         }
 
         // The async calls check their arguments here, on the caller's thread, then run the

@@ -107,6 +107,27 @@ public interface Store extends AutoCloseable {
     boolean setIfAbsent(String key, byte[] value, long ttlMillis);
 
     /**
+     * Writes each of several keys only if it is absent, each atomically on its own (some may be
+     * written and others not), in as few round trips as the backend can: a pipeline or a script,
+     * one per server involved for a sharded store. Load locks of a bulk load are taken with it. The
+     * default writes them one by one, in order.
+     *
+     * <p>A failure may leave some keys written: the caller cleans up what it may have written.
+     *
+     * @param entries distinct keys and their values, in the order answered; the store copies the
+     *     values
+     * @param ttlMillis the TTL of every key written, or {@link #NO_EXPIRY}
+     * @return one element per entry, in the map's order: {@code true} if this call wrote it
+     */
+    default List<Boolean> setIfAbsentAll(Map<String, byte[]> entries, long ttlMillis) {
+        List<Boolean> written = new java.util.ArrayList<>(entries.size());
+        for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+            written.add(setIfAbsent(entry.getKey(), entry.getValue(), ttlMillis));
+        }
+        return written;
+    }
+
+    /**
      * Deletes a key.
      *
      * @param key the key

@@ -96,6 +96,7 @@ public final class BenchReport {
         memoryReads();
         hazelcastRawReads();
         stampedes();
+        bulkLoads();
     }
 
     private void locks() throws RunnerException {
@@ -310,6 +311,38 @@ public final class BenchReport {
                     poll.percentile(99),
                     loads(poll),
                     cachekit.percentile(99) / poll.percentile(99));
+        }
+        out.println();
+    }
+
+    private void bulkLoads() {
+        out.println("### getOrLoadAll of 100 cold keys (counted, not timed)");
+        out.println();
+        out.println("Loader calls, and the calls the cache made on the store and locker SPI, for one `getOrLoadAll`"
+                + " of 100 cold keys against 100 `getOrLoad` calls of the same keys; `BulkLoadCost` runs it alone."
+                + " On Redis each call is one round trip (a script or a pipeline for the batch calls); memcached"
+                + " pipelines `tryAcquireAll` but loops `releaseAll`, Hazelcast loops both. The time is one run"
+                + " after a warm-up pass, an indication only.");
+        out.println();
+        out.println("| store | way | loader calls | store calls | locker calls | ms |");
+        out.println("|---|---|---|---|---|---|");
+        for (String store : List.of("redis", "memcached", "hazelcast", "memory")) {
+            System.err.println("# bulk load cost on " + store);
+            for (BulkLoadCost.Result result : BulkLoadCost.measure(store, 100)) {
+                if (result.way().equals("getOrLoadAll") && result.loaderCalls() != 1) {
+                    failures.add("getOrLoadAll on " + store + " called the loader " + result.loaderCalls() + " times");
+                }
+                out.printf(
+                        "| %s | %s | %d | %d %s | %d %s | %.1f |%n",
+                        store,
+                        result.way(),
+                        result.loaderCalls(),
+                        result.storeTotal(),
+                        result.storeCalls(),
+                        result.lockerTotal(),
+                        result.lockerCalls(),
+                        result.millis());
+            }
         }
         out.println();
     }

@@ -274,6 +274,67 @@ public final class MemcachedStore implements Store {
         throw refused(key, mkey, "add", value.length, future.getStatus());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>An {@code add} per key, all sent before any answer is awaited: the client pipelines them
+     * per server, so the batch costs one round trip of latency. Every answer is awaited, then the
+     * failures are reported together.
+     */
+    @Override
+    public List<Boolean> setIfAbsentAll(Map<String, byte[]> entries, long ttlMillis) {
+        checkOpen();
+        entries.forEach(this::checkValueSize);
+        int expiry = MemcachedExpiry.of(ttlMillis, System.currentTimeMillis());
+        List<String> keys = new ArrayList<>(entries.size());
+        List<String> mkeys = new ArrayList<>(entries.size());
+        List<OperationFuture<Boolean>> sent = new ArrayList<>(entries.size());
+        StoreException failure = null;
+        for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+            String key = entry.getKey();
+            String mkey = MemcachedKeys.toMemcached(key);
+            keys.add(key);
+            mkeys.add(mkey);
+            try {
+                sent.add(submit(
+                        key,
+                        mkey,
+                        "add",
+                        () -> client.add(mkey, expiry, entry.getValue(), RawBytesTranscoder.INSTANCE)));
+            } catch (StoreException e) {
+                sent.add(null);
+                failure = addFailure(failure, e);
+            }
+        }
+        List<Boolean> written = new ArrayList<>(entries.size());
+        for (int i = 0; i < sent.size(); i++) {
+            OperationFuture<Boolean> future = sent.get(i);
+            if (future == null) {
+                written.add(false);
+                continue;
+            }
+            String key = keys.get(i);
+            String mkey = mkeys.get(i);
+            try {
+                if (Boolean.TRUE.equals(await(key, mkey, "add", future))) {
+                    written.add(true);
+                    continue;
+                }
+                if (!isOneOf(future.getStatus(), StatusCode.ERR_EXISTS, StatusCode.ERR_NOT_STORED)) {
+                    failure =
+                            addFailure(failure, refused(key, mkey, "add", entries.get(key).length, future.getStatus()));
+                }
+            } catch (StoreException e) {
+                failure = addFailure(failure, e);
+            }
+            written.add(false);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return written;
+    }
+
     @Override
     public boolean delete(String key) {
         String mkey = toMemcached(key);

@@ -30,7 +30,8 @@ public final class TckReport {
             Tck.LockFaultTests.class,
             Tck.DamagedKeyTests.class,
             Tck.AsyncTests.class,
-            Tck.BulkTests.class);
+            Tck.BulkTests.class,
+            Tck.BulkLoadTests.class);
 
     private final String fixtureName;
     private final Map<String, Contract> contracts = new LinkedHashMap<>();
