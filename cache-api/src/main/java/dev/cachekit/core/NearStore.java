@@ -252,6 +252,26 @@ final class NearStore implements Store {
     }
 
     @Override
+    public List<Boolean> setIfAbsentAll(Map<String, byte[]> entries, long ttlMillis) {
+        List<Boolean> written = null;
+        try {
+            written = remote.setIfAbsentAll(entries, ttlMillis);
+            return written;
+        } finally {
+            // Unknown after a failure: any of them may be written.
+            List<String> changedKeys = new ArrayList<>();
+            int i = 0;
+            for (String key : entries.keySet()) {
+                if (written == null || Boolean.TRUE.equals(written.get(i))) {
+                    changedKeys.add(key);
+                }
+                i++;
+            }
+            changed(changedKeys);
+        }
+    }
+
+    @Override
     public boolean delete(String key) {
         try {
             return remote.delete(key);

@@ -104,6 +104,23 @@ class NearCacheTest {
     }
 
     @Test
+    @DisplayName("a bulk read serves the local keys and fetches only the others, in one call")
+    void bulkReadFetchesOnlyWhatIsNotLocal() {
+        Node a = node();
+        a.cache().putAll(java.util.Map.of("x", "1", "y", "2", "z", "3"));
+        a.cache().get("x", String.class);
+        a.cache().get("y", String.class);
+        int before = a.store().reads.get();
+        a.store().readKeys.clear();
+        java.util.Map<String, dev.cachekit.Lookup<String>> found =
+                a.cache().getAll(List.of("x", "y", "z"), String.class);
+        assertThat(found.get("x").value()).isEqualTo("1");
+        assertThat(found.get("z").value()).isEqualTo("3");
+        assertThat(a.store().reads.get() - before).isEqualTo(1);
+        assertThat(a.store().readKeys).containsExactly(LAYOUT.entry("z"));
+    }
+
+    @Test
     @DisplayName("lock, load-lock and fencing keys are never kept locally")
     void locksNeverCached() throws Exception {
         Node a = node();

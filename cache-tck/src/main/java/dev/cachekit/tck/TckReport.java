@@ -28,7 +28,10 @@ public final class TckReport {
             Tck.KeyTests.class,
             Tck.OutageTests.class,
             Tck.LockFaultTests.class,
-            Tck.DamagedKeyTests.class);
+            Tck.DamagedKeyTests.class,
+            Tck.AsyncTests.class,
+            Tck.BulkTests.class,
+            Tck.BulkLoadTests.class);
 
     private final String fixtureName;
     private final Map<String, Contract> contracts = new LinkedHashMap<>();
