@@ -32,8 +32,11 @@ import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +56,10 @@ final class DefaultCache implements Cache {
     private static final int MAX_TAG_NAME_BYTES = 0xFFFF;
     /** The envelope counts tags in two bytes; far fewer are sensible, but this is the hard limit. */
     static final int MAX_TAGS = 0xFFFF;
+    /** Threads of the pool refreshes run on when the user gave no executor. */
+    private static final int REFRESH_THREADS = 2;
+    /** Refreshes that pool queues; beyond them a refresh is skipped (the next read in the window asks again). */
+    private static final int REFRESH_QUEUE = 256;
 
     /** Resolved settings; see {@link CacheBuilder} for their meaning and defaults. */
     record Settings(
@@ -81,7 +88,11 @@ final class DefaultCache implements Cache {
     private final Entries entries;
     private final Touches touches;
     private final LoadCoordinator loads;
+    private final Refresher refresher;
     private final Events events;
+    /** The pool refreshes run on when the user gave no executor; made by the first refresh. */
+    private ThreadPoolExecutor ownRefreshPool;
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private final View untagged;
 
@@ -103,6 +114,14 @@ final class DefaultCache implements Cache {
                 settings.clock(),
                 events);
         this.loads = new LoadCoordinator(backend.locker(), layout, renewals, settings, events);
+        this.refresher = new Refresher(
+                backend.locker(),
+                layout,
+                renewals,
+                settings.lockLease(),
+                settings.clock(),
+                events,
+                this::backgroundExecutor);
         this.untagged = new View(Entries.Tags.NONE);
     }
 
@@ -173,6 +192,7 @@ final class DefaultCache implements Cache {
         if (closed.compareAndSet(false, true)) {
             touches.shutdown();
             renewals.close();
+            shutDownOwnRefreshPool();
             try {
                 if (!touches.awaitTermination(CLOSE_WAIT.toNanos())) {
                     LOG.warn(
@@ -186,6 +206,46 @@ final class DefaultCache implements Cache {
                 backend.close();
             }
         }
+    }
+
+    /**
+     * Where refreshes run: the user's executor, or else a small pool of this cache's own (made on
+     * first use, shut down by {@link #close()}), until the cache has one shared executor for async
+     * calls and refreshes.
+     */
+    private synchronized Executor backgroundExecutor() {
+        if (settings.executor() != null) {
+            return settings.executor();
+        }
+        checkOpen();
+        if (ownRefreshPool == null) {
+            ownRefreshPool = new ThreadPoolExecutor(
+                    REFRESH_THREADS,
+                    REFRESH_THREADS,
+                    30,
+                    TimeUnit.SECONDS,
+                    new ArrayBlockingQueue<>(REFRESH_QUEUE),
+                    new OwnThreads("cachekit-refresh-" + store.describe()));
+            ownRefreshPool.allowCoreThreadTimeOut(true);
+        }
+        return ownRefreshPool;
+    }
+
+    private synchronized void shutDownOwnRefreshPool() {
+        if (ownRefreshPool != null) {
+            // A refresh still running has had its lock released by the renewals' close: it writes nothing.
+            ownRefreshPool.shutdownNow();
+        }
+    }
+
+    /** The resolved settings; for tests. */
+    Settings settings() {
+        return settings;
+    }
+
+    /** Refreshes queued or running in this cache; for tests. */
+    int refreshesInFlight() {
+        return refresher.inFlight();
     }
 
     /** Touches dropped because their executor was full; for tests. */
@@ -295,9 +355,56 @@ final class DefaultCache implements Cache {
     /** A view over one sorted tag set (none for the untagged view): argument checks, then delegation. */
     private final class View implements TaggedCache {
         private final Entries.Tags tags;
+        /** This view's refresh-ahead rule; null for the cache's. */
+        private final RefreshAhead refreshAhead;
 
         View(Entries.Tags tags) {
+            this(tags, null);
+        }
+
+        View(Entries.Tags tags, RefreshAhead refreshAhead) {
             this.tags = tags;
+            this.refreshAhead = refreshAhead;
+        }
+
+        private RefreshAhead refreshRule() {
+            return refreshAhead != null ? refreshAhead : settings.refreshAhead();
+        }
+
+        /**
+         * Refresh-ahead for one entry a read found current: starts a background reload if the
+         * view's rule says so, and returns at once. The hook for every read with a loader ({@code
+         * getOrLoad} calls it through {@link LoadCoordinator.Entry#served}).
+         *
+         * @param key the caller's key
+         * @param storeKey its store key
+         * @param seen the entry's times as the read found them
+         * @param type the value's type
+         * @param loader what reloads this one key
+         * @param ttl the TTL the reloaded value is written with (a null with the null TTL)
+         */
+        <T> void refreshIfDue(
+                String key,
+                String storeKey,
+                Entries.Stamp seen,
+                Class<T> type,
+                Loader<? extends T> loader,
+                Duration ttl) {
+            refresher.refreshIfDue(refreshRule(), key, storeKey, seen, loader, new Refresher.Target<T>() {
+                @Override
+                public Entries.Stamp reread() {
+                    checkOpen();
+                    Entries.Stamp[] now = new Entries.Stamp[1];
+                    entries.read(storeKey, tags, type, stamp -> now[0] = stamp);
+                    return now[0];
+                }
+
+                @Override
+                public void write(T value, long loadMillis) {
+                    checkOpen();
+                    entries.write(storeKey, tags, value, value == null ? settings.nullTtl() : ttl, loadMillis);
+                }
+            });
         }
 
         @Override
@@ -354,21 +461,38 @@ final class DefaultCache implements Cache {
             checkTtl(ttl);
             checkOpen();
             entries.checkEncodable(storeKey, type);
+            boolean refreshing = refreshRule().isOn();
             return loads.getOrLoad(
                     key,
                     storeKey,
                     type,
                     new LoadCoordinator.Entry<T>() {
+                        /** The times of the entry the last read found current, kept only with refresh-ahead on. */
+                        private Entries.Stamp seen;
+
                         @Override
                         public Lookup<T> read() {
                             checkOpen();
-                            return entries.read(storeKey, tags, type);
+                            seen = null;
+                            return entries.read(storeKey, tags, type, refreshing ? stamp -> seen = stamp : null);
                         }
 
                         @Override
                         public void write(T value) {
+                            write(value, 0);
+                        }
+
+                        @Override
+                        public void write(T value, long loadMillis) {
                             checkOpen();
-                            entries.write(storeKey, tags, value, value == null ? settings.nullTtl() : ttl);
+                            entries.write(storeKey, tags, value, value == null ? settings.nullTtl() : ttl, loadMillis);
+                        }
+
+                        @Override
+                        public void served() {
+                            if (seen != null) {
+                                refreshIfDue(key, storeKey, seen, type, loader, ttl);
+                            }
                         }
                     },
                     loader);
@@ -438,7 +562,8 @@ final class DefaultCache implements Cache {
 
         @Override
         public TaggedCache withRefreshAhead(RefreshAhead rule) {
-            throw new UnsupportedOperationException("withRefreshAhead");
+            Objects.requireNonNull(rule, "rule");
+            return new View(tags, rule);
         }
     }
 

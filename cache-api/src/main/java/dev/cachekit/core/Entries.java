@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Reads and writes entries in the store. A read is one multi-get of the entry and the view's tag
@@ -32,6 +33,15 @@ final class Entries {
             return names.isEmpty();
         }
     }
+
+    /**
+     * The times an entry records, as a read found it current: what refresh-ahead decides on.
+     *
+     * @param writtenAtMillis its write time
+     * @param expiresAtMillis its expiry, 0 for never
+     * @param loadMillis how long the load that wrote it took, 0 if unknown or a put
+     */
+    record Stamp(long writtenAtMillis, long expiresAtMillis, long loadMillis) {}
 
     private final Store store;
     private final Tagger tagger;
@@ -90,6 +100,14 @@ final class Entries {
 
     /** A read that reports nothing ({@code getOrLoad} reports its own). */
     <T> Lookup<T> read(String storeKey, Tags tags, Class<T> type) {
+        return read(storeKey, tags, type, null);
+    }
+
+    /**
+     * As {@link #read(String, Tags, Class)}, telling {@code onCurrent} (if not null) the times of an
+     * entry it finds current, before its value is decoded.
+     */
+    <T> Lookup<T> read(String storeKey, Tags tags, Class<T> type, Consumer<Stamp> onCurrent) {
         // The entry first, then the current versions of the view's tags (none for the untagged view).
         List<byte[]> values;
         byte[] raw;
@@ -123,15 +141,23 @@ final class Entries {
             return Lookup.miss();
         }
         touches.maybeTouch(storeKey, envelope, now);
+        if (onCurrent != null) {
+            onCurrent.accept(new Stamp(envelope.writtenAtMillis(), expires, envelope.loadMillis()));
+        }
         return envelope.isNull() ? Lookup.cachedNull() : Lookup.hit(codec.value(storeKey, envelope, type));
     }
 
     /** A write that reports nothing ({@code getOrLoad} reports its own). */
     void write(String storeKey, Tags tags, Object value, Duration ttl) {
+        write(storeKey, tags, value, ttl, 0);
+    }
+
+    /** As {@link #write(String, Tags, Object, Duration)}, recording how long the value's load took. */
+    void write(String storeKey, Tags tags, Object value, Duration ttl, long loadMillis) {
         long ttlMillis = ttl.equals(Cache.FOREVER) ? Store.NO_EXPIRY : ttl.toMillis();
         byte[] payload = codec.payload(storeKey, value);
         List<byte[]> versions = tags.isEmpty() ? List.of() : tagger.versions(tags.keys());
-        byte[] bytes = codec.entry(storeKey, payload, clock.millis(), ttlMillis, tags, versions);
+        byte[] bytes = codec.entry(storeKey, payload, clock.millis(), ttlMillis, loadMillis, tags, versions);
         store.set(storeKey, bytes, ttlMillis);
     }
 
