@@ -28,7 +28,8 @@ public final class TckReport {
             Tck.KeyTests.class,
             Tck.OutageTests.class,
             Tck.LockFaultTests.class,
-            Tck.DamagedKeyTests.class);
+            Tck.DamagedKeyTests.class,
+            Tck.RefreshAheadTests.class);
 
     private final String fixtureName;
     private final Map<String, Contract> contracts = new LinkedHashMap<>();
