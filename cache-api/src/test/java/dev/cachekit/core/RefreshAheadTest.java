@@ -356,6 +356,36 @@ class RefreshAheadTest {
     }
 
     @Test
+    @DisplayName("a saturated executor skips the refresh silently, and the next read in the window asks again")
+    void saturatedExecutor() {
+        HandClock clock = new HandClock();
+        AtomicInteger offered = new AtomicInteger();
+        AtomicInteger loads = new AtomicInteger();
+        try (Cache cache = builder(MemorySpace.createPrivate(), clock, RefreshAhead.at(0.5))
+                .executor(task -> {
+                    if (offered.incrementAndGet() == 1) {
+                        throw new java.util.concurrent.RejectedExecutionException("full");
+                    }
+                    task.run();
+                })
+                .build()) {
+            cache.getOrLoad("k", String.class, TTL, () -> "v" + loads.incrementAndGet());
+            clock.advance(Duration.ofMinutes(31));
+
+            assertThat(cache.getOrLoad("k", String.class, TTL, () -> "v" + loads.incrementAndGet()))
+                    .isEqualTo("v1");
+            assertThat(loads).as("refused: no reload").hasValue(1);
+            assertThat(((DefaultCache) cache).refreshesInFlight()).isZero();
+
+            assertThat(cache.getOrLoad("k", String.class, TTL, () -> "v" + loads.incrementAndGet()))
+                    .isEqualTo("v1");
+            assertThat(offered).hasValue(2);
+            assertThat(loads).hasValue(2);
+            assertThat(cache.get("k", String.class).value()).isEqualTo("v2");
+        }
+    }
+
+    @Test
     @DisplayName("a view's rule overrides the cache's, both ways, tagged views included")
     void perView() {
         HandClock clock = new HandClock();
