@@ -127,8 +127,9 @@ public interface CacheListener {
      * store-error policy, goes on without the store.
      *
      * @param operation what the cache was doing: {@code get}, {@code put}, {@code remove}, {@code
-     *     flush}, {@code lock}, {@code store-loaded}
-     * @param key the key, or {@code null} when the operation has none (a flush)
+     *     flush}, {@code lock}, {@code store-loaded}, {@code getAll}, {@code putAll}, {@code
+     *     removeAll}
+     * @param key the key, or {@code null} when the operation has none (a flush) or many (a bulk call)
      * @param error the failure
      */
     default void storeError(String operation, String key, StoreException error) {}

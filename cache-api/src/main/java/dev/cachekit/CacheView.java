@@ -28,7 +28,10 @@ import java.util.concurrent.CompletableFuture;
  * common pool) and complete with its result, or exceptionally with the very exception the
  * blocking call would throw. Argument errors are thrown at once, not through the future.
  * Cancelling a future does not interrupt a load in flight: the load ends, writes its value and
- * releases its lock, so no lock or single-flight entry is left behind.
+ * releases its lock, so no lock or single-flight entry is left behind; a call still queued when
+ * its future is cancelled does not run. An executor that refuses the call (the cache's own pool
+ * with its queue full) completes the future exceptionally with a {@link CacheException} saying it
+ * is saturated.
  *
  * <p>All methods are thread-safe. A store that cannot be reached gives a {@link
  * dev.cachekit.StoreException} naming the server; the same cache works again once the server
@@ -134,7 +137,7 @@ public interface CacheView {
      * Reads many entries in one round trip: one multi-get carries every entry and the view's tag
      * versions, whatever the number of keys; a second one fetches, once for the whole batch, the
      * versions of tags that some entries record and the view did not name. A store with a batch
-     * limit splits the multi-get ({@link dev.cachekit.spi.StoreCapabilities}); a sharded store
+     * limit splits the multi-get (see {@link dev.cachekit.spi.Store#getAll}); a sharded store
      * sends one per server, in parallel.
      *
      * @param keys the keys (see the class comment for repeats, empty and bad keys)
@@ -281,6 +284,11 @@ public interface CacheView {
      * {@link #getOrLoad(String, Class, Duration, Loader)} without blocking the caller: the read, the
      * lock and the wait run on the cache's executor, and the loader's stage is awaited there too
      * (never on a common-pool thread). One load per key cluster-wide, as the blocking call.
+     *
+     * <p>The stage is awaited for at most the load timeout ({@link
+     * dev.cachekit.core.CacheBuilder#loadTimeout}), as long as other callers wait for it: a stage
+     * still running then fails the call with a {@link CacheLoadException} whose cause is a {@link
+     * java.util.concurrent.TimeoutException}, nothing is cached, and the load lock is released.
      *
      * @param key the key
      * @param type the value's type

@@ -9,6 +9,7 @@ import dev.cachekit.StoreErrorPolicy;
 import dev.cachekit.codec.Codec;
 import dev.cachekit.codec.KryoCodec;
 import dev.cachekit.internal.Durations;
+import dev.cachekit.internal.Printable;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.Store;
 import dev.cachekit.spi.UriOptions;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.regex.Pattern;
 
 /**
  * Assembles a {@link Cache}: from a URI (as {@link Caches#open(String)} does) or from a {@link
@@ -280,7 +282,9 @@ public final class CacheBuilder {
      * Spreads each write's TTL by up to this fraction, shortening it by a random amount, so entries
      * written together do not expire together (default 0: off; URI option {@code ttlJitter=10%} or
      * {@code ttlJitter=0.1}). Applies to every write with a TTL, null TTLs included, never to
-     * {@link Cache#FOREVER}; a TTL never drops below 1 ms.
+     * {@link Cache#FOREVER}; a TTL never drops below 1 ms. A {@code putAll} gives each entry its own
+     * expiry (the one every read checks) and the store the longest TTL of the batch, so it stays one
+     * multi-set.
      *
      * @param fraction from 0 to 0.5
      * @return this builder
@@ -410,16 +414,20 @@ public final class CacheBuilder {
         return fraction;
     }
 
+    /** A jitter fraction as a URI writes it: ASCII digits with an optional fraction, then an optional '%'. */
+    private static final Pattern JITTER = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,6})?%?");
+
     private double parseJitter(String text) {
-        try {
+        if (JITTER.matcher(text).matches()) {
             double value = text.endsWith("%")
                     ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100
                     : Double.parseDouble(text);
-            return checkJitter(value);
-        } catch (IllegalArgumentException e) {
-            throw new CacheConfigurationException("option ttlJitter takes a fraction from 0 to 0.5 (0.1 or 10%), was '"
-                    + text + "' in " + UriOptions.redact(uri));
+            if (value >= 0 && value <= 0.5) {
+                return value;
+            }
         }
+        throw new CacheConfigurationException("option 'ttlJitter=" + Printable.escape(text) + "' in "
+                + UriOptions.redact(uri) + " must be a fraction from 0 to 0.5, written 0.1 or 10%");
     }
 
     private Duration ttlOption(UriOptions options, String name) {

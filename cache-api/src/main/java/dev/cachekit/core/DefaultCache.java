@@ -26,17 +26,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,10 +55,6 @@ final class DefaultCache implements Cache {
     private static final int MAX_TAG_NAME_BYTES = 0xFFFF;
     /** The envelope counts tags in two bytes; far fewer are sensible, but this is the hard limit. */
     static final int MAX_TAGS = 0xFFFF;
-    /** Threads of the pool refreshes run on when the user gave no executor. */
-    private static final int REFRESH_THREADS = 2;
-    /** Refreshes that pool queues; beyond them a refresh is skipped (the next read in the window asks again). */
-    private static final int REFRESH_QUEUE = 256;
 
     /** Resolved settings; see {@link CacheBuilder} for their meaning and defaults. */
     record Settings(
@@ -88,11 +83,11 @@ final class DefaultCache implements Cache {
     private final Entries entries;
     private final Touches touches;
     private final LoadCoordinator loads;
+    private final BulkLoads bulkLoads;
     private final Refresher refresher;
     private final Events events;
-    /** The pool refreshes run on when the user gave no executor; made by the first refresh. */
-    private ThreadPoolExecutor ownRefreshPool;
-
+    private final CacheExecutor executor;
+    private final AsyncCalls async;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final View untagged;
 
@@ -112,8 +107,12 @@ final class DefaultCache implements Cache {
                 new TagCheck(store, layout),
                 touches,
                 settings.clock(),
-                events);
+                events,
+                settings.ttlJitter());
         this.loads = new LoadCoordinator(backend.locker(), layout, renewals, settings, events);
+        this.executor = new CacheExecutor(settings.executor(), store.describe());
+        this.async = new AsyncCalls(executor, settings.loadTimeout());
+        this.bulkLoads = new BulkLoads(loads, backend.locker(), layout, renewals, settings, events);
         this.refresher = new Refresher(
                 backend.locker(),
                 layout,
@@ -191,12 +190,21 @@ final class DefaultCache implements Cache {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             touches.shutdown();
+            executor.shutdown();
             renewals.close();
-            shutDownOwnRefreshPool();
             try {
+                long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
                 if (!touches.awaitTermination(CLOSE_WAIT.toNanos())) {
                     LOG.warn(
                             "closing the cache on {}: queued touches did not finish within {}; closing the store anyway",
+                            store.describe(),
+                            CLOSE_WAIT);
+                }
+                // Queued async calls fail at once (the cache is closed); those in flight end on their own.
+                if (!executor.awaitTermination(deadline)) {
+                    LOG.warn(
+                            "closing the cache on {}: async calls in flight did not finish within {}; closing the"
+                                    + " store anyway",
                             store.describe(),
                             CLOSE_WAIT);
                 }
@@ -209,33 +217,11 @@ final class DefaultCache implements Cache {
     }
 
     /**
-     * Where refreshes run: the user's executor, or else a small pool of this cache's own (made on
-     * first use, shut down by {@link #close()}), until the cache has one shared executor for async
-     * calls and refreshes.
+     * Where refreshes run: the cache's executor, the user's or its own; a refresh it refuses is
+     * skipped.
      */
-    private synchronized Executor backgroundExecutor() {
-        if (settings.executor() != null) {
-            return settings.executor();
-        }
-        checkOpen();
-        if (ownRefreshPool == null) {
-            ownRefreshPool = new ThreadPoolExecutor(
-                    REFRESH_THREADS,
-                    REFRESH_THREADS,
-                    30,
-                    TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(REFRESH_QUEUE),
-                    new OwnThreads("cachekit-refresh-" + store.describe()));
-            ownRefreshPool.allowCoreThreadTimeOut(true);
-        }
-        return ownRefreshPool;
-    }
-
-    private synchronized void shutDownOwnRefreshPool() {
-        if (ownRefreshPool != null) {
-            // A refresh still running has had its lock released by the renewals' close: it writes nothing.
-            ownRefreshPool.shutdownNow();
-        }
+    private Executor backgroundExecutor() {
+        return executor.executor();
     }
 
     /** The resolved settings; for tests. */
@@ -500,22 +486,46 @@ final class DefaultCache implements Cache {
 
         @Override
         public <T> Map<String, Lookup<T>> getAll(Collection<String> keys, Class<T> type) {
-            throw new UnsupportedOperationException("getAll");
+            Batch batch = batch(keys);
+            Objects.requireNonNull(type, "type");
+            checkOpen();
+            return entries.getAll(batch.keys(), batch.storeKeys(), tags, type);
         }
 
         @Override
-        public void putAll(Map<String, ?> entries) {
-            throw new UnsupportedOperationException("putAll");
+        public void putAll(Map<String, ?> values) {
+            putAll(values, settings.defaultTtl(), settings.nullTtl());
         }
 
         @Override
-        public void putAll(Map<String, ?> entries, Duration ttl) {
-            throw new UnsupportedOperationException("putAll");
+        public void putAll(Map<String, ?> values, Duration ttl) {
+            checkTtl(ttl);
+            putAll(values, ttl, ttl);
+        }
+
+        private void putAll(Map<String, ?> values, Duration ttl, Duration nullTtl) {
+            Objects.requireNonNull(values, "entries");
+            List<String> keys = new ArrayList<>(values.size());
+            List<String> storeKeys = new ArrayList<>(values.size());
+            List<Object> written = new ArrayList<>(values.size());
+            for (Map.Entry<String, ?> entry : values.entrySet()) {
+                String key = entry.getKey();
+                if (key == null) {
+                    throw new NullPointerException("entries hold a null key; nothing was written");
+                }
+                keys.add(key);
+                storeKeys.add(entryKey(key));
+                written.add(entry.getValue());
+            }
+            checkOpen();
+            entries.putAll(keys, storeKeys, written, tags, ttl, nullTtl);
         }
 
         @Override
         public void removeAll(Collection<String> keys) {
-            throw new UnsupportedOperationException("removeAll");
+            Batch batch = batch(keys);
+            checkOpen();
+            entries.removeAll(batch.keys(), batch.storeKeys());
         }
 
         @Override
@@ -526,27 +536,99 @@ final class DefaultCache implements Cache {
         @Override
         public <T> Map<String, T> getOrLoadAll(
                 Collection<String> keys, Class<T> type, Duration ttl, BulkLoader<? extends T> loader) {
-            throw new UnsupportedOperationException("getOrLoadAll");
+            Objects.requireNonNull(keys, "keys");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(loader, "loader");
+            checkTtl(ttl);
+            // Every key is checked before anything is sent: a bad key fails the call with nothing read.
+            Map<String, String> storeKeys = new LinkedHashMap<>();
+            for (String key : keys) {
+                if (!storeKeys.containsKey(key)) {
+                    storeKeys.put(key, entryKey(key));
+                }
+            }
+            checkOpen();
+            if (storeKeys.isEmpty()) {
+                return Collections.emptyMap();
+            }
+            entries.checkEncodable(storeKeys.values().iterator().next(), type);
+            return bulkLoads.getOrLoadAll(
+                    storeKeys,
+                    type,
+                    ttl,
+                    new BulkLoads.Entries<T>() {
+                        // One multi-get for every key (and the view's tags), one multi-set per TTL.
+                        @Override
+                        public Map<String, Lookup<T>> readAll(List<String> keys) {
+                            checkOpen();
+                            if (keys.isEmpty()) {
+                                return Map.of();
+                            }
+                            List<Lookup<T>> read = entries.readAll(keys, tags, type);
+                            Map<String, Lookup<T>> found = new HashMap<>(keys.size() * 2);
+                            for (int i = 0; i < keys.size(); i++) {
+                                found.put(keys.get(i), read.get(i));
+                            }
+                            return found;
+                        }
+
+                        @Override
+                        public void writeAll(Map<String, T> values, Duration valueTtl) {
+                            checkOpen();
+                            entries.writeAll(
+                                    new ArrayList<>(values.keySet()),
+                                    new ArrayList<>(values.values()),
+                                    tags,
+                                    valueTtl,
+                                    settings.nullTtl());
+                        }
+                    },
+                    loader);
         }
+
+        // The async calls check their arguments here, on the caller's thread, then run the
+        // blocking call on the executor (see AsyncCalls).
 
         @Override
         public <T> CompletableFuture<Lookup<T>> getAsync(String key, Class<T> type) {
-            throw new UnsupportedOperationException("getAsync");
+            entryKey(key);
+            Objects.requireNonNull(type, "type");
+            checkOpen();
+            return async.run(() -> get(key, type));
         }
 
         @Override
         public <T> CompletableFuture<Map<String, Lookup<T>>> getAllAsync(Collection<String> keys, Class<T> type) {
-            throw new UnsupportedOperationException("getAllAsync");
+            Objects.requireNonNull(keys, "keys");
+            List<String> copy = new ArrayList<>(keys.size());
+            for (String key : keys) {
+                entryKey(key);
+                copy.add(key);
+            }
+            Objects.requireNonNull(type, "type");
+            checkOpen();
+            return async.run(() -> getAll(copy, type));
         }
 
         @Override
         public CompletableFuture<Void> putAsync(String key, Object value) {
-            throw new UnsupportedOperationException("putAsync");
+            entryKey(key);
+            checkOpen();
+            return async.run(() -> {
+                put(key, value);
+                return null;
+            });
         }
 
         @Override
         public CompletableFuture<Void> putAsync(String key, Object value, Duration ttl) {
-            throw new UnsupportedOperationException("putAsync");
+            entryKey(key);
+            checkTtl(ttl);
+            checkOpen();
+            return async.run(() -> {
+                put(key, value, ttl);
+                return null;
+            });
         }
 
         @Override
@@ -557,7 +639,14 @@ final class DefaultCache implements Cache {
         @Override
         public <T> CompletableFuture<T> getOrLoadAsync(
                 String key, Class<T> type, Duration ttl, AsyncLoader<? extends T> loader) {
-            throw new UnsupportedOperationException("getOrLoadAsync");
+            String storeKey = entryKey(key);
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(loader, "loader");
+            checkTtl(ttl);
+            checkOpen();
+            entries.checkEncodable(storeKey, type);
+            Loader<T> blocking = async.awaiting(key, loader);
+            return async.run(() -> getOrLoad(key, type, ttl, blocking));
         }
 
         @Override
@@ -565,6 +654,30 @@ final class DefaultCache implements Cache {
             Objects.requireNonNull(rule, "rule");
             return new View(tags, rule);
         }
+    }
+
+    /** The distinct keys of a bulk call, in the order of first appearance, with their store keys. */
+    private record Batch(List<String> keys, List<String> storeKeys) {}
+
+    /**
+     * Checks every key of a bulk call before anything is sent: a null, empty or too long key fails
+     * the whole call. A repeated key counts once.
+     */
+    private Batch batch(Collection<String> keys) {
+        Objects.requireNonNull(keys, "keys");
+        Map<String, String> distinct = new LinkedHashMap<>();
+        int position = 0;
+        for (String key : keys) {
+            if (key == null) {
+                throw new NullPointerException(
+                        "keys hold a null key (at position " + position + "); nothing was read or written");
+            }
+            if (!distinct.containsKey(key)) {
+                distinct.put(key, entryKey(key));
+            }
+            position++;
+        }
+        return new Batch(List.copyOf(distinct.keySet()), List.copyOf(distinct.values()));
     }
 
     private String entryKey(String key) {

@@ -58,7 +58,7 @@ final class LoadCoordinator {
     private final ConcurrentHashMap<String, Flight> loading = new ConcurrentHashMap<>();
 
     /** A key being loaded in this JVM: the thread loading it, and its result for the callers that join. */
-    private record Flight(Thread loader, CompletableFuture<Object> result) {}
+    record Flight(Thread loader, CompletableFuture<Object> result) {}
 
     LoadCoordinator(
             Locker locker, KeyLayout layout, LockRenewals renewals, DefaultCache.Settings settings, Events events) {
@@ -67,6 +67,14 @@ final class LoadCoordinator {
         this.renewals = renewals;
         this.settings = settings;
         this.events = events;
+    }
+
+    /**
+     * The keys being loaded in this JVM, by store key: shared with {@link BulkLoads}, so a bulk load
+     * and a single-key load of one key join each other instead of loading it twice.
+     */
+    ConcurrentHashMap<String, Flight> flights() {
+        return loading;
     }
 
     /**
@@ -345,7 +353,7 @@ final class LoadCoordinator {
     }
 
     /** A loader asked, on its own thread, for a key that thread is loading. */
-    private static final class RecursiveLoadException extends CacheException {
+    static final class RecursiveLoadException extends CacheException {
         private static final long serialVersionUID = 1L;
 
         RecursiveLoadException(String key) {
@@ -356,7 +364,7 @@ final class LoadCoordinator {
     }
 
     /** The thread loading a key was interrupted: its own failure, which callers that joined it skip. */
-    private static final class LoadInterruptedException extends CacheException {
+    static final class LoadInterruptedException extends CacheException {
         private static final long serialVersionUID = 1L;
 
         LoadInterruptedException(String key, InterruptedException cause) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -37,6 +38,8 @@ final class Providers {
      * @throws NullPointerException if {@code uri} is null
      * @throws CacheConfigurationException if it is not a URI with a scheme
      */
+    private static final Pattern TRAILING_PERCENT = Pattern.compile("%(?=[&#]|$)");
+
     static URI parse(String uri) {
         if (uri == null) {
             throw new NullPointerException("uri");
@@ -48,6 +51,9 @@ final class Providers {
             // "memory:" alone: java.net.URI needs something after the colon.
             text = text + "/";
         }
+        // A '%' that ends a value (ttlJitter=10%, refreshAhead=80%) cannot start an escape: read it
+        // as the percent sign it is, as if written %25.
+        text = TRAILING_PERCENT.matcher(text).replaceAll("%25");
         URI parsed;
         try {
             parsed = new URI(text);

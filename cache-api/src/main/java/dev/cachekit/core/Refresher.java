@@ -132,6 +132,11 @@ final class Refresher {
     }
 
     private <T> void refresh(String key, Entries.Stamp seen, Loader<? extends T> loader, Target<T> target) {
+        try {
+            renewals.checkOpen();
+        } catch (IllegalStateException closed) {
+            return; // queued before the cache closed: nothing to refresh any more
+        }
         Optional<LockLease> lease;
         try {
             lease = locker.tryAcquire(layout.loadLock(key), lockLease);

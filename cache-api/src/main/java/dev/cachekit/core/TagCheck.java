@@ -7,7 +7,9 @@ import dev.cachekit.spi.Store;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Whether an entry is current: every tag recorded in its envelope still has the version recorded
@@ -29,59 +31,97 @@ final class TagCheck {
     }
 
     /**
-     * @param envelope the entry read
+     * Drops, from a batch of entries read together, those that are not current: each entry's tags
+     * named by the view are checked against the versions the read fetched, and the tags some entries
+     * record and the view did not name are fetched in at most one more multi-get for the whole
+     * batch (their union, each tag once), however many entries record them.
+     *
+     * @param envelopes the entries read, null where there was none (a miss, an expired entry);
+     *     an entry found not current is set to null
      * @param view the reading view's tags
-     * @param read what the read fetched: the entry, then the current versions of the view's tags
-     *     (null for a tag that has none); empty for the untagged view
-     * @return {@code true} if every tag the entry records is at its recorded version
+     * @param read what the first read fetched: the entries, then the current versions of the view's
+     *     tags (null for a tag that has none) starting at index {@code envelopes.length}
      */
-    boolean current(Envelope envelope, Entries.Tags view, List<byte[]> read) {
-        int count = envelope.tagCount();
-        if (count == 0) {
-            return true;
-        }
-        if (recordsExactly(envelope, view)) {
+    void retainCurrent(Envelope[] envelopes, Entries.Tags view, List<byte[]> read) {
+        int viewAt = envelopes.length;
+        // Made only when an entry records a tag the view did not name: tag name -> index in unreadKeys.
+        Map<String, Integer> unread = null;
+        List<String> unreadKeys = null;
+        boolean[] pending = null;
+        for (int e = 0; e < envelopes.length; e++) {
+            Envelope envelope = envelopes[e];
+            if (envelope == null) {
+                continue;
+            }
+            int count = envelope.tagCount();
+            if (count == 0) {
+                continue;
+            }
+            if (recordsExactly(envelope, view)) {
+                int tag = envelope.firstTag();
+                for (int i = 0; i < count; i++, tag = envelope.nextTag(tag)) {
+                    if (!envelope.tagVersionIs(tag, read.get(viewAt + i))) {
+                        envelopes[e] = null;
+                        break;
+                    }
+                }
+                continue;
+            }
+            boolean waits = false;
             int tag = envelope.firstTag();
             for (int i = 0; i < count; i++, tag = envelope.nextTag(tag)) {
-                if (!envelope.tagVersionIs(tag, read.get(1 + i))) {
-                    return false;
+                String name = envelope.tagName(tag);
+                int at = Collections.binarySearch(view.names(), name);
+                if (at >= 0) {
+                    if (!envelope.tagVersionIs(tag, read.get(viewAt + at))) {
+                        // Decided without the second round trip.
+                        waits = false;
+                        envelopes[e] = null;
+                        break;
+                    }
+                    continue;
                 }
-            }
-            return true;
-        }
-        // Made only when the entry records a tag the view did not name.
-        List<String> unreadKeys = null;
-        List<byte[]> unreadVersions = null;
-        List<String> unreadNames = null;
-        int tag = envelope.firstTag();
-        for (int i = 0; i < count; i++, tag = envelope.nextTag(tag)) {
-            String name = envelope.tagName(tag);
-            int at = Collections.binarySearch(view.names(), name);
-            if (at < 0) {
-                if (unreadKeys == null) {
+                if (unread == null) {
+                    unread = new HashMap<>();
                     unreadKeys = new ArrayList<>();
-                    unreadVersions = new ArrayList<>();
-                    unreadNames = new ArrayList<>();
+                    pending = new boolean[envelopes.length];
                 }
-                unreadNames.add(name);
-                unreadKeys.add(layout.tag(name));
-                unreadVersions.add(envelope.tagVersion(tag));
-            } else if (!envelope.tagVersionIs(tag, read.get(1 + at))) {
-                // Decided without the second round trip.
-                return false;
+                if (!unread.containsKey(name)) {
+                    unread.put(name, unreadKeys.size());
+                    unreadKeys.add(layout.tag(name));
+                }
+                waits = true;
+            }
+            if (waits) {
+                pending[e] = true;
             }
         }
-        if (unreadKeys == null) {
-            return true;
+        if (unread == null) {
+            return;
         }
+        // Tags recorded only by entries already found stale were collected too: asking for them
+        // costs no extra round trip, and skipping them would need a second pass over the batch.
         List<byte[]> current = store.getAll(unreadKeys);
-        for (int i = 0; i < unreadKeys.size(); i++) {
-            checkVersion(unreadKeys.get(i), unreadNames.get(i), current.get(i));
-            if (!same(current.get(i), unreadVersions.get(i))) {
-                return false;
+        Entries.checkAnswer(store, unreadKeys.size(), current);
+        String[] names = new String[unreadKeys.size()];
+        unread.forEach((name, index) -> names[index] = name);
+        for (int i = 0; i < names.length; i++) {
+            checkVersion(unreadKeys.get(i), names[i], current.get(i));
+        }
+        for (int e = 0; e < envelopes.length; e++) {
+            Envelope envelope = envelopes[e];
+            if (!pending[e] || envelope == null) {
+                continue;
+            }
+            int tag = envelope.firstTag();
+            for (int i = 0; i < envelope.tagCount(); i++, tag = envelope.nextTag(tag)) {
+                Integer at = unread.get(envelope.tagName(tag));
+                if (at != null && !same(current.get(at), envelope.tagVersion(tag))) {
+                    envelopes[e] = null;
+                    break;
+                }
             }
         }
-        return true;
     }
 
     /**

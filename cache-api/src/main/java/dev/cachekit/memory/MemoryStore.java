@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -128,6 +129,20 @@ public final class MemoryStore implements Store {
         checkOpen();
         Item removed = space.mapFor(key).remove(key);
         return removed != null && !removed.expired(System.nanoTime());
+    }
+
+    @Override
+    public int deleteAll(List<String> keys) {
+        checkOpen();
+        int present = 0;
+        long now = System.nanoTime();
+        for (String key : new LinkedHashSet<>(keys)) {
+            Item removed = space.mapFor(key).remove(key);
+            if (removed != null && !removed.expired(now)) {
+                present++;
+            }
+        }
+        return present;
     }
 
     @Override

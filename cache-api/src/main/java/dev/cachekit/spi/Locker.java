@@ -74,6 +74,21 @@ public interface Locker {
     boolean release(LockLease lease);
 
     /**
+     * Releases several locks, each as {@link #release} does, in as few round trips as the store
+     * allows. The default releases them one by one, in order.
+     *
+     * @param leases leases returned by acquisitions, of distinct locks
+     * @return one element per lease, in the same order: whether this call released that lock
+     */
+    default java.util.List<Boolean> releaseAll(java.util.List<LockLease> leases) {
+        java.util.List<Boolean> released = new java.util.ArrayList<>(leases.size());
+        for (LockLease lease : leases) {
+            released.add(release(lease));
+        }
+        return released;
+    }
+
+    /**
      * Extends a held lock's lease if it is still held with {@code lease}'s owner token. A lease that
      * already ran out is not re-acquired, even if nobody holds the lock now.
      *

@@ -4,6 +4,7 @@ import dev.cachekit.CorruptEntryException;
 import dev.cachekit.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -87,7 +88,8 @@ public interface Store extends AutoCloseable {
     void set(String key, byte[] value, long ttlMillis);
 
     /**
-     * Writes many keys, in one round trip where the backend can.
+     * Writes many keys, in one round trip where the backend can (one per server involved, for a
+     * sharded store; a store whose protocol limits a batch splits it).
      *
      * @param entries keys and values; the store copies the values (it keeps no reference to them)
      * @param ttlMillis the TTL of every entry, or {@link #NO_EXPIRY}
@@ -105,6 +107,27 @@ public interface Store extends AutoCloseable {
     boolean setIfAbsent(String key, byte[] value, long ttlMillis);
 
     /**
+     * Writes each of several keys only if it is absent, each atomically on its own (some may be
+     * written and others not), in as few round trips as the backend can: a pipeline or a script,
+     * one per server involved for a sharded store. Load locks of a bulk load are taken with it. The
+     * default writes them one by one, in order.
+     *
+     * <p>A failure may leave some keys written: the caller cleans up what it may have written.
+     *
+     * @param entries distinct keys and their values, in the order answered; the store copies the
+     *     values
+     * @param ttlMillis the TTL of every key written, or {@link #NO_EXPIRY}
+     * @return one element per entry, in the map's order: {@code true} if this call wrote it
+     */
+    default List<Boolean> setIfAbsentAll(Map<String, byte[]> entries, long ttlMillis) {
+        List<Boolean> written = new java.util.ArrayList<>(entries.size());
+        for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+            written.add(setIfAbsent(entry.getKey(), entry.getValue(), ttlMillis));
+        }
+        return written;
+    }
+
+    /**
      * Deletes a key.
      *
      * @param key the key
@@ -114,14 +137,16 @@ public interface Store extends AutoCloseable {
 
     /**
      * Deletes many keys, in one round trip where the backend can (one per server involved, for a
-     * sharded store). The default deletes them one by one.
+     * sharded store). The default deletes them one by one, one round trip each: a backend with a
+     * multi-key delete overrides it ({@code DEL k1 k2 ...}, pipelined deletes). As for {@link
+     * #getAll}, a store whose protocol limits a batch splits it; the answer counts the whole call.
      *
      * @param keys the keys, any number; may repeat a key
-     * @return how many of the distinct keys were present
+     * @return how many of the distinct keys were present (an expired key was not)
      */
     default int deleteAll(List<String> keys) {
         int present = 0;
-        for (String key : new java.util.LinkedHashSet<>(keys)) {
+        for (String key : new LinkedHashSet<>(keys)) {
             if (delete(key)) {
                 present++;
             }

@@ -27,6 +27,11 @@ final class StoreLockCommands implements LockCommands {
     }
 
     @Override
+    public java.util.List<Boolean> acquireAll(java.util.Map<String, byte[]> owners, long leaseMillis) {
+        return store.setIfAbsentAll(owners, leaseMillis);
+    }
+
+    @Override
     public long acquireFenced(String key, String fenceKey, byte[] owner, long leaseMillis) {
         if (!store.setIfAbsent(key, owner, leaseMillis)) {
             return 0;

@@ -168,6 +168,55 @@ public final class StoreLocker implements Locker {
         return acquired ? Optional.of(new LockLease(key, owner, LockLease.UNFENCED, sent)) : Optional.empty();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@link LockCommands#acquireAll} call (over a {@link Store}: one {@link
+     * Store#setIfAbsentAll}), each lock with its own owner token. If it fails with a {@link
+     * StoreException}, every lock it may have taken is cleaned up in the background, as for {@link
+     * #tryAcquire}.
+     */
+    @Override
+    public java.util.List<Optional<LockLease>> tryAcquireAll(java.util.List<String> keys, Duration lease) {
+        Objects.requireNonNull(keys, "keys");
+        long leaseMillis = LockWaiters.leaseMillis(lease, "lease");
+        java.util.Map<String, byte[]> owners = new java.util.LinkedHashMap<>();
+        java.util.List<String> tokens = new java.util.ArrayList<>(keys.size());
+        for (String key : keys) {
+            Objects.requireNonNull(key, "key");
+            String owner = newOwner();
+            if (owners.put(key, owner.getBytes(StandardCharsets.US_ASCII)) != null) {
+                throw new IllegalArgumentException("lock key " + key + " is given twice; the keys must be distinct");
+            }
+            tokens.add(owner);
+        }
+        if (keys.isEmpty()) {
+            return new java.util.ArrayList<>();
+        }
+        long sent = System.nanoTime();
+        java.util.List<Boolean> acquired;
+        try {
+            acquired = commands.acquireAll(owners, leaseMillis);
+        } catch (StoreException e) {
+            for (int i = 0; i < keys.size(); i++) {
+                cleanUpLater(new LockLease(keys.get(i), tokens.get(i), LockLease.UNFENCED, sent), leaseMillis);
+            }
+            throw e;
+        }
+        if (acquired.size() != keys.size()) {
+            throw new IllegalStateException(commands.getClass().getName() + ".acquireAll answered " + acquired.size()
+                    + " results for " + keys.size() + " locks");
+        }
+        java.util.List<Optional<LockLease>> leases = new java.util.ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            leases.add(
+                    Boolean.TRUE.equals(acquired.get(i))
+                            ? Optional.of(new LockLease(keys.get(i), tokens.get(i), LockLease.UNFENCED, sent))
+                            : Optional.empty());
+        }
+        return leases;
+    }
+
     @Override
     public Optional<LockLease> tryAcquireFenced(String key, String fenceKey, Duration lease) {
         Objects.requireNonNull(key, "key");
@@ -205,6 +254,49 @@ public final class StoreLocker implements Locker {
             throw e;
         } finally {
             passTurn(lease);
+        }
+        return released;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@link LockCommands#releaseAll} call for leases of distinct locks (the loop of {@link
+     * #release} otherwise). If it fails with a {@link StoreException}, every lock is cleaned up in
+     * the background before the exception is thrown, as for {@link #release}.
+     */
+    @Override
+    public java.util.List<Boolean> releaseAll(java.util.List<LockLease> leases) {
+        java.util.Map<String, byte[]> owners = new java.util.LinkedHashMap<>();
+        for (LockLease lease : leases) {
+            if (owners.put(lease.key(), token(lease)) != null) {
+                return Locker.super.releaseAll(leases);
+            }
+        }
+        if (leases.isEmpty()) {
+            return new java.util.ArrayList<>();
+        }
+        java.util.List<Boolean> released;
+        try {
+            released = commands.releaseAll(owners);
+            if (released.size() != leases.size()) {
+                throw new IllegalStateException(commands.getClass().getName() + ".releaseAll answered "
+                        + released.size() + " results for " + leases.size() + " locks");
+            }
+            for (int i = 0; i < leases.size(); i++) {
+                if (Boolean.TRUE.equals(released.get(i))) {
+                    local.publish(leases.get(i).key());
+                }
+            }
+        } catch (StoreException e) {
+            for (LockLease lease : leases) {
+                cleanUpLater(lease, Long.MAX_VALUE);
+            }
+            throw e;
+        } finally {
+            for (LockLease lease : leases) {
+                passTurn(lease);
+            }
         }
         return released;
     }

@@ -152,9 +152,9 @@ class BadInputTest {
     void unknownOption() {
         assertThatThrownBy(() -> Caches.open("memory:?prefx=a:"))
                 .isInstanceOf(CacheConfigurationException.class)
-                .hasMessage(
-                        "unknown option [prefx] in memory:?prefx=a:; accepted options: [loadTimeout,"
-                                + " lockLease, maxBytes, maxEntries, nullTtl, onLoadTimeout, onStoreError, prefix, touchWindow, ttl]");
+                .hasMessage("unknown option [prefx] in memory:?prefx=a:; accepted options: [cacheAbsent, loadTimeout,"
+                        + " lockLease, maxBytes, maxEntries, nullTtl, onLoadTimeout, onStoreError, prefix,"
+                        + " refreshAhead, touchWindow, ttl, ttlJitter]");
     }
 
     @Test

@@ -92,9 +92,11 @@ public final class BenchReport {
                 stampedeRounds());
         locks();
         reads();
+        bulkReads();
         memoryReads();
         hazelcastRawReads();
         stampedes();
+        bulkLoads();
     }
 
     private void locks() throws RunnerException {
@@ -174,6 +176,55 @@ public final class BenchReport {
                     store, bytes(rawGet), bytes(rawMulti), bytes(get), bytes(tagged), ratio(tagged, rawMulti));
         }
         out.println();
+    }
+
+    private void bulkReads() throws RunnerException {
+        List<String> stores = List.of("redis", "memcached");
+        List<String> sizes = List.of("10", "100");
+        Collection<RunResult> results = run(jmh(BulkReadBenchmark.class)
+                .param("store", stores.toArray(String[]::new))
+                .param("keys", sizes.toArray(String[]::new)));
+        out.println("### Bulk reads (calls per millisecond, 4 threads)");
+        out.println();
+        out.println("`getAll` of 10 and 100 keys, all hits, against the raw client's multi-get of as many keys holding"
+                + " values as large as the cache's entries (`MGET` on Redis, `getBulk` on memcached). A tagged"
+                + " `getAll` (3 tags) sends the entries and the tags' versions in one multi-get, so it is also"
+                + " set against the raw multi-get of those 3 keys more.");
+        out.println();
+        out.println("| store | keys | raw multi-get | raw multi-get + 3 | cachekit getAll | cachekit getAll, 3 tags"
+                + " | getAll / raw | tagged / raw + 3 | tagged / raw |");
+        out.println("|---|---|---|---|---|---|---|---|---|");
+        for (String store : stores) {
+            for (String size : sizes) {
+                Result raw = bulkScore(results, "rawMultiGet", store, size);
+                Result rawPlus = bulkScore(results, "rawMultiGetPlusThree", store, size);
+                Result getAll = bulkScore(results, "cachekitGetAll", store, size);
+                Result tagged = bulkScore(results, "cachekitTaggedGetAll", store, size);
+                out.printf(
+                        "| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                        store,
+                        size,
+                        format(raw),
+                        format(rawPlus),
+                        format(getAll),
+                        format(tagged),
+                        ratio(getAll, raw),
+                        ratio(tagged, rawPlus),
+                        ratio(tagged, raw));
+            }
+        }
+        out.println();
+    }
+
+    private static Result bulkScore(Collection<RunResult> results, String method, String store, String keys) {
+        for (RunResult result : results) {
+            if (result.getParams().getBenchmark().endsWith("." + method)
+                    && store.equals(result.getParams().getParam("store"))
+                    && keys.equals(result.getParams().getParam("keys"))) {
+                return result.getPrimaryResult();
+            }
+        }
+        throw new IllegalStateException("no result for " + method + " store=" + store + " keys=" + keys);
     }
 
     private void memoryReads() throws RunnerException {
@@ -260,6 +311,38 @@ public final class BenchReport {
                     poll.percentile(99),
                     loads(poll),
                     cachekit.percentile(99) / poll.percentile(99));
+        }
+        out.println();
+    }
+
+    private void bulkLoads() {
+        out.println("### getOrLoadAll of 100 cold keys (counted, not timed)");
+        out.println();
+        out.println("Loader calls, and the calls the cache made on the store and locker SPI, for one `getOrLoadAll`"
+                + " of 100 cold keys against 100 `getOrLoad` calls of the same keys; `BulkLoadCost` runs it alone."
+                + " On Redis each call is one round trip (a script or a pipeline for the batch calls); memcached"
+                + " pipelines `tryAcquireAll` but loops `releaseAll`, Hazelcast loops both. The time is one run"
+                + " after a warm-up pass, an indication only.");
+        out.println();
+        out.println("| store | way | loader calls | store calls | locker calls | ms |");
+        out.println("|---|---|---|---|---|---|");
+        for (String store : List.of("redis", "memcached", "hazelcast", "memory")) {
+            System.err.println("# bulk load cost on " + store);
+            for (BulkLoadCost.Result result : BulkLoadCost.measure(store, 100)) {
+                if (result.way().equals("getOrLoadAll") && result.loaderCalls() != 1) {
+                    failures.add("getOrLoadAll on " + store + " called the loader " + result.loaderCalls() + " times");
+                }
+                out.printf(
+                        "| %s | %s | %d | %d %s | %d %s | %.1f |%n",
+                        store,
+                        result.way(),
+                        result.loaderCalls(),
+                        result.storeTotal(),
+                        result.storeCalls(),
+                        result.lockerTotal(),
+                        result.lockerCalls(),
+                        result.millis());
+            }
         }
         out.println();
     }

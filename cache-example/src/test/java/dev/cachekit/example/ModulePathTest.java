@@ -57,7 +57,14 @@ class ModulePathTest {
             Set<Object> names = Set.copyOf(schemes.keySet());
             assertThat(names)
                     .containsExactlyInAnyOrder(
-                            "memory", "redis", "rediss", "redis-cluster", "redis-sentinel", "memcached", "hazelcast");
+                            "memory",
+                            "redis",
+                            "rediss",
+                            "redis-cluster",
+                            "redis-sentinel",
+                            "memcached",
+                            "memcacheds",
+                            "hazelcast");
             for (Object providers : schemes.values()) {
                 assertThat((List<?>) providers)
                         .singleElement()

@@ -10,6 +10,7 @@ import dev.cachekit.spi.StoreCapabilities;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -101,6 +102,31 @@ final class HazelcastStore implements Store {
     @Override
     public boolean delete(String key) {
         return call("remove", key, () -> map.remove(key) != null);
+    }
+
+    /**
+     * One {@code removeAsync} per distinct key, sent together and awaited together (each answers
+     * the value it removed, so the count is exact; {@code IMap} has no multi-key remove by keys
+     * that says which were present).
+     */
+    @Override
+    public int deleteAll(List<String> keys) {
+        Set<String> distinct = new LinkedHashSet<>(keys);
+        if (distinct.isEmpty()) {
+            return 0;
+        }
+        return call("removeAll", distinct.size(), () -> {
+            List<CompletableFuture<byte[]>> removals = new ArrayList<>(distinct.size());
+            for (String key : distinct) {
+                removals.add(map.removeAsync(key).toCompletableFuture());
+            }
+            CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)).join();
+            int present = 0;
+            for (CompletableFuture<byte[]> removal : removals) {
+                present += removal.join() != null ? 1 : 0;
+            }
+            return present;
+        });
     }
 
     @Override

@@ -84,12 +84,25 @@ public final class MemcachedProvider implements CacheProvider {
 
     @Override
     public Set<String> schemes() {
-        return Set.of("memcached");
+        return Set.of("memcached", "memcacheds");
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code memcacheds://} (memcached over TLS) is refused with a {@link
+     * CacheConfigurationException}: the memcached client this backend is built on, spymemcached,
+     * speaks plain TCP only. The scheme is claimed so the refusal says why and what to do.
+     */
     @Override
     public Backend open(URI uri, UriOptions options) {
         String shown = UriOptions.redact(uri);
+        if ("memcacheds".equalsIgnoreCase(uri.getScheme())) {
+            throw new CacheConfigurationException("memcached over TLS (" + shown + ") is not supported: the memcached"
+                    + " client cachekit uses (spymemcached) speaks plain TCP only. Reach a TLS-only server through a"
+                    + " local TLS tunnel (stunnel, a sidecar) and use memcached://127.0.0.1:<tunnel port>, with SASL"
+                    + " credentials in the URI's user info if the server requires them");
+        }
         List<InetSocketAddress> servers = servers(uri, shown);
         Optional<AuthDescriptor> auth = auth(uri, shown);
         Duration timeout =

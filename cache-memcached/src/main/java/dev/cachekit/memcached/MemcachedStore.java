@@ -54,7 +54,9 @@ import net.spy.memcached.ops.StatusCode;
  *   <li><b>TTLs</b>: rounded up to whole seconds (plus one, since memcached's clock ticks once a
  *       second); TTLs over 30 days are sent as absolute Unix times. {@link
  *       StoreCapabilities#ttlGranularity()} is one second.
- *   <li><b>Multi-get</b>: one {@code getBulk}, one request per server involved.
+ *   <li><b>Multi-get</b>: one {@code getBulk}, one request per server involved. Multi-set and
+ *       multi-delete send every command before waiting for any: the client pipelines them per
+ *       server.
  *   <li><b>Atomic operations</b>: set-if-absent is {@code add}; compare-and-delete and
  *       compare-and-set are {@code gets} followed by a delete or set carrying the item's CAS id;
  *       the counter is {@code incr}, created by {@code add} on first use.
@@ -272,6 +274,67 @@ public final class MemcachedStore implements Store {
         throw refused(key, mkey, "add", value.length, future.getStatus());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>An {@code add} per key, all sent before any answer is awaited: the client pipelines them
+     * per server, so the batch costs one round trip of latency. Every answer is awaited, then the
+     * failures are reported together.
+     */
+    @Override
+    public List<Boolean> setIfAbsentAll(Map<String, byte[]> entries, long ttlMillis) {
+        checkOpen();
+        entries.forEach(this::checkValueSize);
+        int expiry = MemcachedExpiry.of(ttlMillis, System.currentTimeMillis());
+        List<String> keys = new ArrayList<>(entries.size());
+        List<String> mkeys = new ArrayList<>(entries.size());
+        List<OperationFuture<Boolean>> sent = new ArrayList<>(entries.size());
+        StoreException failure = null;
+        for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+            String key = entry.getKey();
+            String mkey = MemcachedKeys.toMemcached(key);
+            keys.add(key);
+            mkeys.add(mkey);
+            try {
+                sent.add(submit(
+                        key,
+                        mkey,
+                        "add",
+                        () -> client.add(mkey, expiry, entry.getValue(), RawBytesTranscoder.INSTANCE)));
+            } catch (StoreException e) {
+                sent.add(null);
+                failure = addFailure(failure, e);
+            }
+        }
+        List<Boolean> written = new ArrayList<>(entries.size());
+        for (int i = 0; i < sent.size(); i++) {
+            OperationFuture<Boolean> future = sent.get(i);
+            if (future == null) {
+                written.add(false);
+                continue;
+            }
+            String key = keys.get(i);
+            String mkey = mkeys.get(i);
+            try {
+                if (Boolean.TRUE.equals(await(key, mkey, "add", future))) {
+                    written.add(true);
+                    continue;
+                }
+                if (!isOneOf(future.getStatus(), StatusCode.ERR_EXISTS, StatusCode.ERR_NOT_STORED)) {
+                    failure =
+                            addFailure(failure, refused(key, mkey, "add", entries.get(key).length, future.getStatus()));
+                }
+            } catch (StoreException e) {
+                failure = addFailure(failure, e);
+            }
+            written.add(false);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return written;
+    }
+
     @Override
     public boolean delete(String key) {
         String mkey = toMemcached(key);
@@ -283,6 +346,49 @@ public final class MemcachedStore implements Store {
             return false;
         }
         throw refused(key, mkey, "delete", 0, future.getStatus());
+    }
+
+    /**
+     * Sends a delete for every distinct key before waiting for any (the client pipelines them per
+     * server: one round trip per server involved), then waits for all and reports every failure.
+     */
+    @Override
+    public int deleteAll(List<String> keys) {
+        checkOpen();
+        Map<String, String> mappedKeys = new LinkedHashMap<>();
+        for (String key : keys) {
+            mappedKeys.computeIfAbsent(key, MemcachedKeys::toMemcached);
+        }
+        Map<String, OperationFuture<Boolean>> sent = new LinkedHashMap<>();
+        StoreException failure = null;
+        for (Map.Entry<String, String> entry : mappedKeys.entrySet()) {
+            String key = entry.getKey();
+            String mkey = entry.getValue();
+            try {
+                sent.put(key, submit(key, mkey, "delete", () -> client.delete(mkey)));
+            } catch (StoreException e) {
+                failure = addFailure(failure, e);
+            }
+        }
+        int present = 0;
+        for (Map.Entry<String, OperationFuture<Boolean>> entry : sent.entrySet()) {
+            String key = entry.getKey();
+            String mkey = mappedKeys.get(key);
+            OperationFuture<Boolean> future = entry.getValue();
+            try {
+                if (Boolean.TRUE.equals(await(key, mkey, "delete", future))) {
+                    present++;
+                } else if (!isOneOf(future.getStatus(), StatusCode.ERR_NOT_FOUND)) {
+                    failure = addFailure(failure, refused(key, mkey, "delete", 0, future.getStatus()));
+                }
+            } catch (StoreException e) {
+                failure = addFailure(failure, e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return present;
     }
 
     @Override

@@ -48,13 +48,22 @@ final class RedisScript {
      * @return the script's integer result
      */
     long run(UnifiedJedis client, List<byte[]> keys, byte[]... args) {
-        List<byte[]> argv = List.of(args);
-        Object result;
+        return (Long) eval(client, keys, List.of(args));
+    }
+
+    /**
+     * Runs the script on the node holding {@code keys}, which must share a slot in a cluster.
+     *
+     * @param client the client
+     * @param keys the script's keys
+     * @param args the script's arguments
+     * @return the script's result as Jedis decodes it (a {@code List} for a Lua table)
+     */
+    Object eval(UnifiedJedis client, List<byte[]> keys, List<byte[]> args) {
         try {
-            result = client.evalsha(sha1, keys, argv);
+            return client.evalsha(sha1, keys, args);
         } catch (JedisNoScriptException e) {
-            result = client.eval(source, keys, argv);
+            return client.eval(source, keys, args);
         }
-        return (Long) result;
     }
 }

@@ -9,6 +9,7 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -101,9 +102,23 @@ final class RedisStore implements Store {
     // KEYS: counter. For a cluster, where the lock and its counter live in different slots.
     private static final RedisScript NEXT_FENCE = new RedisScript(READ_COUNTER.formatted(1) + NEXT_TOKEN.formatted(1));
 
+    // KEYS: the keys. ARGV: a value per key, then the TTL in ms ("0" = no expiry). Answers 1 or 0 per key:
+    // set-if-absent of every key in one round trip on a standalone server.
+    private static final RedisScript SET_IF_ABSENT_ALL = new RedisScript("local ttl = ARGV[#ARGV] local r = {}"
+            + " for i = 1, #KEYS do local ok"
+            + " if ttl == '0' then ok = redis.call('SET', KEYS[i], ARGV[i], 'NX')"
+            + " else ok = redis.call('SET', KEYS[i], ARGV[i], 'NX', 'PX', ttl) end"
+            + " if ok then r[i] = 1 else r[i] = 0 end end return r");
+
     // KEYS: lock. ARGV: owner, channel. Deletes, then publishes: no waiter wakes to a held key.
     private static final RedisScript RELEASE = new RedisScript("if redis.call('GET', KEYS[1]) == ARGV[1] then"
             + " redis.call('DEL', KEYS[1]) redis.call('PUBLISH', ARGV[2], KEYS[1]) return 1 else return 0 end");
+
+    // KEYS: locks. ARGV: an owner per lock, then a channel per lock. As RELEASE for each lock; answers 1 or 0 per lock.
+    private static final RedisScript RELEASE_ALL = new RedisScript("local n = #KEYS local r = {}"
+            + " for i = 1, n do if redis.call('GET', KEYS[i]) == ARGV[i] then"
+            + " redis.call('DEL', KEYS[i]) redis.call('PUBLISH', ARGV[n + i], KEYS[i]) r[i] = 1"
+            + " else r[i] = 0 end end return r");
 
     private final JedisClient jedis;
     private final UnifiedJedis client;
@@ -264,10 +279,79 @@ final class RedisStore implements Store {
         return call(() -> "OK".equals(client.set(raw, value, params)));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Standalone: one script that runs {@code SET NX [PX]} for every key, one round trip. In a
+     * cluster, where a script may only touch one slot: a pipeline of {@code SET NX [PX]} per node
+     * holding the keys, the nodes in parallel.
+     */
+    @Override
+    public List<Boolean> setIfAbsentAll(Map<String, byte[]> entries, long ttlMillis) {
+        SetParams params = expiry(ttlMillis).nx();
+        if (entries.isEmpty()) {
+            return new ArrayList<>();
+        }
+        if (!cluster) {
+            List<byte[]> keys = new ArrayList<>(entries.size());
+            List<byte[]> args = new ArrayList<>(entries.size() + 1);
+            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+                keys.add(bytes(entry.getKey()));
+                args.add(Objects.requireNonNull(entry.getValue(), "value"));
+            }
+            args.add(Long.toString(ttlMillis).getBytes(StandardCharsets.US_ASCII));
+            List<?> answers = call(() -> (List<?>) SET_IF_ABSENT_ALL.eval(client, keys, args));
+            List<Boolean> written = new ArrayList<>(answers.size());
+            for (Object answer : answers) {
+                written.add(Long.valueOf(1).equals(answer));
+            }
+            return written;
+        }
+        List<String> results = call(() -> pipelined(
+                List.copyOf(entries.entrySet()),
+                (pipeline, entry) -> pipeline.set(bytes(entry.getKey()), entry.getValue(), params),
+                entry -> client.set(bytes(entry.getKey()), entry.getValue(), params)));
+        List<Boolean> written = new ArrayList<>(results.size());
+        for (String result : results) {
+            written.add("OK".equals(result));
+        }
+        return written;
+    }
+
     @Override
     public boolean delete(String key) {
         byte[] raw = bytes(key);
         return call(() -> client.del(raw) > 0);
+    }
+
+    /**
+     * Standalone, one {@code DEL} with every distinct key (it answers how many were present). In a
+     * cluster, where a command may only touch keys of one slot, one {@code DEL} per key in a
+     * pipeline per node, the nodes in parallel, as {@link #getAll} does.
+     */
+    @Override
+    public int deleteAll(List<String> keys) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(keys));
+        if (distinct.isEmpty()) {
+            return 0;
+        }
+        if (!cluster) {
+            byte[][] raw = new byte[distinct.size()][];
+            for (int i = 0; i < raw.length; i++) {
+                raw[i] = bytes(distinct.get(i));
+            }
+            return (int) (long) call(() -> client.del(raw));
+        }
+        if (distinct.size() == 1) {
+            return delete(distinct.get(0)) ? 1 : 0;
+        }
+        List<Long> deleted = call(
+                () -> pipelined(distinct, (pipeline, key) -> pipeline.del(bytes(key)), key -> client.del(bytes(key))));
+        int present = 0;
+        for (Long one : deleted) {
+            present += one != null && one > 0 ? 1 : 0;
+        }
+        return present;
     }
 
     @Override
@@ -353,6 +437,39 @@ final class RedisStore implements Store {
         byte[] raw = bytes(key);
         byte[] channelBytes = bytes(channel);
         return call(() -> RELEASE.run(client, raw, owner, channelBytes)) > 0;
+    }
+
+    /**
+     * Compare-and-delete and {@code PUBLISH} of each lock: one script on a standalone server; in a
+     * cluster, where a script touches one slot, one release script per lock.
+     *
+     * @param owners the locks and their owner tokens
+     * @param channels the channel of each lock
+     * @return whether each lock was released, in the map's order
+     */
+    List<Boolean> releaseLocks(Map<String, byte[]> owners, Map<String, String> channels) {
+        List<Boolean> released = new ArrayList<>(owners.size());
+        if (cluster) {
+            owners.forEach((key, owner) -> released.add(releaseLock(key, owner, channels.get(key))));
+            return released;
+        }
+        if (owners.isEmpty()) {
+            return released;
+        }
+        List<byte[]> keys = new ArrayList<>(owners.size());
+        List<byte[]> args = new ArrayList<>(owners.size() * 2);
+        for (Map.Entry<String, byte[]> owner : owners.entrySet()) {
+            keys.add(bytes(owner.getKey()));
+            args.add(owner.getValue());
+        }
+        for (String key : owners.keySet()) {
+            args.add(bytes(channels.get(key)));
+        }
+        List<?> answers = call(() -> (List<?>) RELEASE_ALL.eval(client, keys, args));
+        for (Object answer : answers) {
+            released.add(Long.valueOf(1).equals(answer));
+        }
+        return released;
     }
 
     /**

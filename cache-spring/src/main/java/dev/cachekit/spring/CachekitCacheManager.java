@@ -9,11 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.springframework.cache.CacheManager;
 
@@ -44,7 +39,6 @@ public final class CachekitCacheManager implements CacheManager {
     private final Map<String, CacheSettings> configured;
     private final boolean allowNullValues;
     private final boolean createOnDemand;
-    private final Executor executor;
     private final List<Consumer<org.springframework.cache.Cache>> onCreated;
     private final ConcurrentMap<String, CachekitSpringCache> caches = new ConcurrentHashMap<>();
 
@@ -54,7 +48,6 @@ public final class CachekitCacheManager implements CacheManager {
         this.configured = Collections.unmodifiableMap(new LinkedHashMap<>(builder.caches));
         this.allowNullValues = builder.allowNullValues;
         this.createOnDemand = builder.createOnDemand;
-        this.executor = builder.executor != null ? builder.executor : defaultExecutor();
         this.onCreated = List.copyOf(builder.onCreated);
         configured.forEach((name, settings) -> caches.put(name, create(name)));
     }
@@ -113,7 +106,7 @@ public final class CachekitCacheManager implements CacheManager {
     private CachekitSpringCache create(String name) {
         CacheSettings settings =
                 configured.getOrDefault(name, CacheSettings.defaults()).orElse(defaults);
-        return new CachekitSpringCache(name, cache, settings, allowNullValues, executor);
+        return new CachekitSpringCache(name, cache, settings, allowNullValues);
     }
 
     static void checkName(String name) {
@@ -125,17 +118,6 @@ public final class CachekitCacheManager implements CacheManager {
         }
     }
 
-    private static Executor defaultExecutor() {
-        AtomicInteger count = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(
-                0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), runnable -> {
-                    Thread thread = new Thread(runnable, "cachekit-spring-async-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
-        return pool;
-    }
-
     /** Assembles a {@link CachekitCacheManager}. Not thread-safe. */
     public static final class Builder {
 
@@ -144,7 +126,6 @@ public final class CachekitCacheManager implements CacheManager {
         private final Map<String, CacheSettings> caches = new LinkedHashMap<>();
         private boolean allowNullValues = true;
         private boolean createOnDemand = true;
-        private Executor executor;
         private final List<Consumer<org.springframework.cache.Cache>> onCreated = new ArrayList<>();
 
         private Builder(dev.cachekit.Cache cache) {
@@ -198,18 +179,6 @@ public final class CachekitCacheManager implements CacheManager {
          */
         public Builder createOnDemand(boolean create) {
             this.createOnDemand = create;
-            return this;
-        }
-
-        /**
-         * Runs the store calls of {@code retrieve}, for asynchronous and reactive callers (default:
-         * daemon threads made as needed and dropped after 30 idle seconds).
-         *
-         * @param executor the executor
-         * @return this builder
-         */
-        public Builder executor(Executor executor) {
-            this.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.cachekit.spring;
 
+import dev.cachekit.AsyncLoader;
 import dev.cachekit.CacheLoadException;
 import dev.cachekit.Lookup;
 import dev.cachekit.TaggedCache;
@@ -9,8 +10,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.springframework.cache.support.NullValue;
@@ -30,8 +29,11 @@ import org.springframework.cache.support.SimpleValueWrapper;
  *       otherwise storing one is an {@link IllegalArgumentException}. Spring's {@link NullValue}
  *       (which Spring's own caches and cache-manager decorators pass for {@code null}) is the same
  *       {@code null}, whether given to {@code put}, {@code putIfAbsent} or returned by a loader.
- *   <li>{@link #retrieve(Object)} and {@link #retrieve(Object, Supplier)} run the store calls on the
- *       manager's executor, so they never block the caller.
+ *   <li>{@link #retrieve(Object)} and {@link #retrieve(Object, Supplier)} are {@code getAsync} and
+ *       {@code getOrLoadAsync}: the store calls run on the cachekit cache's executor ({@link
+ *       dev.cachekit.core.CacheBuilder#executor}), never on the caller's thread or the common pool,
+ *       so {@code @Cacheable} on a method returning {@code CompletableFuture} works, and with
+ *       {@code sync = true} loads once cluster-wide.
  * </ul>
  *
  * <p>Made by {@link CachekitCacheManager}. Thread-safe.
@@ -46,14 +48,11 @@ public final class CachekitSpringCache implements org.springframework.cache.Cach
     private final TaggedCache nameTag;
     private final CacheSettings settings;
     private final boolean allowNullValues;
-    private final Executor executor;
 
-    CachekitSpringCache(
-            String name, dev.cachekit.Cache cache, CacheSettings settings, boolean allowNullValues, Executor executor) {
+    CachekitSpringCache(String name, dev.cachekit.Cache cache, CacheSettings settings, boolean allowNullValues) {
         this.name = name;
         this.settings = settings;
         this.allowNullValues = allowNullValues;
-        this.executor = executor;
         this.nameTag = cache.tags(name);
         if (settings.tags().isEmpty()) {
             this.entries = nameTag;
@@ -131,34 +130,69 @@ public final class CachekitSpringCache implements org.springframework.cache.Cach
         }
     }
 
+    /**
+     * {@code getAsync} on the cachekit cache's executor.
+     *
+     * @return a future of a {@link ValueWrapper} (or of the bare value when null values are not
+     *     allowed, as Spring expects), of {@code null} on a miss
+     */
     @Override
     public CompletableFuture<?> retrieve(Object key) {
-        String cachekitKey = cachekitKey(key);
-        return CompletableFuture.supplyAsync(
-                () -> {
-                    Lookup<Object> found = entries.get(cachekitKey, Object.class);
-                    if (found.isMiss() || (found.isCachedNull() && !allowNullValues)) {
-                        return null;
-                    }
-                    return allowNullValues ? new SimpleValueWrapper(found.value()) : found.value();
-                },
-                executor);
+        return entries.getAsync(cachekitKey(key), Object.class).thenApply(found -> {
+            if (found.isMiss() || (found.isCachedNull() && !allowNullValues)) {
+                return null;
+            }
+            return allowNullValues ? new SimpleValueWrapper(found.value()) : found.value();
+        });
     }
 
+    /**
+     * {@code getOrLoadAsync} on the cachekit cache's executor: on a cold key one caller in the
+     * whole cluster calls {@code valueLoader} (what {@code @Cacheable(sync = true)} on a method
+     * returning {@code CompletableFuture} asks for), and the others get its value.
+     *
+     * @return a future of the value; exceptionally with the loader's own failure, which caches
+     *     nothing
+     */
     @Override
     public <T> CompletableFuture<T> retrieve(Object key, Supplier<CompletableFuture<T>> valueLoader) {
         Objects.requireNonNull(valueLoader, "valueLoader");
         String cachekitKey = cachekitKey(key);
+        AtomicBoolean loadedHere = new AtomicBoolean();
+        AsyncLoader<Object> loader = () -> valueLoader.get().thenApply(loaded -> {
+            Object value = userValue(loaded);
+            if (value == null && !allowNullValues) {
+                throw new NullValueRefused();
+            }
+            loadedHere.set(true);
+            return value;
+        });
+        CompletableFuture<Object> found = settings.ttl().isPresent()
+                ? entries.getOrLoadAsync(
+                        cachekitKey, Object.class, settings.ttl().get(), loader)
+                : entries.getOrLoadAsync(cachekitKey, Object.class, loader);
         CompletableFuture<T> result = new CompletableFuture<>();
-        executor.execute(() -> {
-            try {
-                result.complete(load(cachekitKey, () -> valueLoader.get().join()));
-            } catch (CacheLoadException e) {
-                Throwable cause = e.getCause();
-                result.completeExceptionally(
-                        cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause);
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
+        found.whenComplete((value, failure) -> {
+            if (failure == null) {
+                if (value == null && loadedHere.get() && settings.nullTtl().isPresent()) {
+                    // getOrLoadAsync wrote a loaded null with the cache-wide null TTL; this cache has its own.
+                    entries.putAsync(cachekitKey, null, settings.nullTtl().get())
+                            .whenComplete((ignored, putFailure) -> {
+                                if (putFailure != null) {
+                                    result.completeExceptionally(putFailure);
+                                } else {
+                                    result.complete(null);
+                                }
+                            });
+                } else {
+                    result.complete(cast(value));
+                }
+            } else if (failure instanceof CacheLoadException && failure.getCause() instanceof NullValueRefused) {
+                result.completeExceptionally(nullRefused());
+            } else if (failure instanceof CacheLoadException && failure.getCause() != null) {
+                result.completeExceptionally(failure.getCause());
+            } else {
+                result.completeExceptionally(failure);
             }
         });
         return result;

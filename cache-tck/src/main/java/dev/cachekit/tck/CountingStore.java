@@ -36,7 +36,9 @@ public final class CountingStore implements Store {
         /** {@link Store#compareAndSet}. */
         COMPARE_AND_SET,
         /** {@link Store#increment}. */
-        INCREMENT
+        INCREMENT,
+        /** {@link Store#deleteAll}. */
+        DELETE_ALL
     }
 
     private final Store delegate;
@@ -128,6 +130,12 @@ public final class CountingStore implements Store {
     public boolean delete(String key) {
         counts.get(Operation.DELETE).incrementAndGet();
         return delegate.delete(key);
+    }
+
+    @Override
+    public int deleteAll(List<String> keys) {
+        counts.get(Operation.DELETE_ALL).incrementAndGet();
+        return delegate.deleteAll(keys);
     }
 
     @Override

@@ -14,9 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -51,6 +57,39 @@ public abstract class LockerContract extends ContractSupport {
     private static final Duration LONG_LEASE = Duration.ofMinutes(10);
     /** How long a waiter that should wake in milliseconds may take before the test calls it stuck. */
     private static final Duration WAKE_UP_BOUND = Duration.ofSeconds(5);
+
+    /** The maxWait and timeout of the bounded-wait tests. */
+    private static final Duration SHORT_WAIT = Duration.ofMillis(500);
+
+    /**
+     * How long a wait of {@link #SHORT_WAIT} may take before the test calls it unbounded: eight times
+     * as long, room for a busy machine, yet shorter than a wait ten times too long.
+     */
+    private static final Duration WAIT_BOUND = Duration.ofSeconds(4);
+
+    /** Runs {@code wait} on a thread of its own and fails unless it returns within {@link #WAIT_BOUND}. */
+    private static <T> T withinBound(String what, Callable<T> wait) throws Exception {
+        ExecutorService pool = Executors.newSingleThreadExecutor(daemon());
+        try {
+            Future<T> result = pool.submit(wait);
+            try {
+                return result.get(WAIT_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError(
+                        what + " had not returned after " + WAIT_BOUND.toMillis() + " ms: the wait ignores its bound");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static ThreadFactory daemon() {
+        return runnable -> {
+            Thread thread = new Thread(runnable, "tck-waiter");
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
 
     private String fence(String name) {
         return KeyLayout.of(prefix()).fence(name);
@@ -120,6 +159,40 @@ public abstract class LockerContract extends ContractSupport {
             assertThat(first.renew(old, LONG_LEASE)).isFalse();
             assertThat(first.tryAcquire(key("lock:a"), LONG_LEASE)).isEmpty();
             assertThat(second.release(next)).isTrue();
+        }
+
+        @Test
+        @DisplayName("the same client's next lease of a lock is its own: a lease of that client that was released,"
+                + " or whose key went away as at the end of its lease, can neither release nor renew it (owner tokens"
+                + " are per acquisition, not per client or thread)")
+        void sameClientsNextLeaseIsNotTheOldOnes() {
+            Locker locker = open().locker();
+            Locker second = openSecond().locker();
+            String lock = key("lock:a");
+            LockLease released = locker.tryAcquire(lock, LONG_LEASE).orElseThrow();
+            assertThat(locker.release(released)).isTrue();
+            LockLease lapsed =
+                    locker.tryAcquireFenced(lock, fence("a"), LONG_LEASE).orElseThrow();
+            backendFixture().rawDelete(lock); // as the lease's end would
+            LockLease current = locker.tryAcquire(lock, LONG_LEASE).orElseThrow();
+            for (LockLease old : List.of(released, lapsed)) {
+                assertThat(locker.renew(old, LONG_LEASE))
+                        .as("renew, by an older lease of the same client, of the lock it holds again")
+                        .isFalse();
+                assertThat(locker.release(old))
+                        .as("release, by an older lease of the same client, of the lock it holds again")
+                        .isFalse();
+            }
+            assertThat(second.tryAcquire(lock, LONG_LEASE))
+                    .as("the other client's try while the current lease holds the lock")
+                    .isEmpty();
+            assertThat(locker.release(current)).isTrue();
+            LockLease fenced =
+                    locker.tryAcquireFenced(lock, fence("a"), LONG_LEASE).orElseThrow();
+            assertThat(locker.release(lapsed))
+                    .as("release by the lapsed fenced lease")
+                    .isFalse();
+            assertThat(locker.release(fenced)).isTrue();
         }
 
         @Test
@@ -282,6 +355,80 @@ public abstract class LockerContract extends ContractSupport {
             assertThat(second.acquire(key("lock:a"), LONG_LEASE, Duration.ofMillis(300)))
                     .isEmpty();
             assertThat(first.release(held)).isTrue();
+        }
+
+        @Test
+        @Timeout(value = 60, unit = TimeUnit.SECONDS)
+        @DisplayName("awaitRelease with a maxWait of 500 ms returns within 4 s while the lock stays held, the holder"
+                + " on either client")
+        void awaitReleaseReturnsByItsMaxWaitWhileTheLockIsHeld() throws Exception {
+            Locker first = open().locker();
+            Locker second = openSecond().locker();
+            String lock = key("lock:a");
+            LockLease held = first.tryAcquire(lock, LONG_LEASE).orElseThrow();
+            for (Locker waiter : List.of(second, first)) {
+                withinBound("awaitRelease(maxWait " + SHORT_WAIT.toMillis() + " ms) on a held lock", () -> {
+                    waiter.awaitRelease(lock, SHORT_WAIT);
+                    return null;
+                });
+            }
+            assertThat(second.tryAcquire(lock, LONG_LEASE))
+                    .as("the lock after the waits")
+                    .isEmpty();
+            assertThat(first.release(held)).isTrue();
+        }
+
+        @Test
+        @Timeout(value = 60, unit = TimeUnit.SECONDS)
+        @DisplayName("acquire and acquireFenced with a timeout of 500 ms give up with nothing within 4 s while the"
+                + " lock stays held")
+        void acquireGivesUpByItsTimeoutWhileTheLockIsHeld() throws Exception {
+            Locker first = open().locker();
+            Locker second = openSecond().locker();
+            String lock = key("lock:a");
+            LockLease held = first.tryAcquire(lock, LONG_LEASE).orElseThrow();
+            assertThat(withinBound(
+                            "acquire(timeout " + SHORT_WAIT.toMillis() + " ms) of a held lock",
+                            () -> second.acquire(lock, LONG_LEASE, SHORT_WAIT)))
+                    .isEmpty();
+            assertThat(withinBound(
+                            "acquireFenced(timeout " + SHORT_WAIT.toMillis() + " ms) of a held lock",
+                            () -> second.acquireFenced(lock, fence("a"), LONG_LEASE, SHORT_WAIT)))
+                    .isEmpty();
+            assertThat(first.release(held)).isTrue();
+        }
+
+        @Test
+        @DisplayName("a release signal reaches the waiters of its key only: a release under another prefix does not"
+                + " wake a waiter, its own release does")
+        void signalWakesOnlyTheWaitersOfItsKey() throws Exception {
+            Locker first = open().locker();
+            Locker second = openSecond().locker();
+            assumeCapability(second.signalsRelease(), "the locker does not signal releases; waiters poll with backoff");
+            String mine = key("lock:mine");
+            // Another prefix that still starts as the kit's do ("tck"), which an ACL user may be limited to.
+            String elsewhere = "tck-elsewhere-" + prefix().substring(3) + "lock:theirs";
+            LockLease held = first.tryAcquire(mine, LONG_LEASE).orElseThrow();
+            ExecutorService pool = Executors.newSingleThreadExecutor(daemon());
+            try {
+                Future<?> waiter = pool.submit(() -> {
+                    second.awaitRelease(mine, Duration.ofMinutes(5));
+                    return null;
+                });
+                sleep(Duration.ofMillis(300));
+                for (int i = 0; i < 3; i++) {
+                    LockLease other = first.tryAcquire(elsewhere, LONG_LEASE).orElseThrow();
+                    assertThat(first.release(other)).isTrue();
+                }
+                sleep(Duration.ofMillis(300));
+                assertThat(waiter.isDone())
+                        .as("the waiter of %s after three releases of %s", mine, elsewhere)
+                        .isFalse();
+                assertThat(first.release(held)).isTrue();
+                waiter.get(WAKE_UP_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
         }
 
         @Test
@@ -490,6 +637,77 @@ public abstract class LockerContract extends ContractSupport {
                     .as("rounds whose waiter woke while the lock key was still there")
                     .isEmpty();
         }
+
+        @Test
+        @DisplayName("a release signal is sent only after the delete of the lock key returned: with the locker's"
+                + " store calls on the lock key held back, no waiter wakes while the key is there")
+        void signalIsSentOnlyAfterTheDeleteReturned() throws Exception {
+            Backend opened = track(backendFixture().open());
+            Locker second = openSecond().locker();
+            assumeCapability(second.signalsRelease(), "the locker does not signal releases; waiters poll with backoff");
+            String lock = key("lock:a");
+            CountDownLatch woke = new CountDownLatch(1);
+            HoldingStore store = new HoldingStore(opened.store(), lock, woke);
+            Backend racing = backendFixture().lockerOverStore(opened, store);
+            assumeCapability(racing != null, "the fixture cannot route its locker's store calls through a wrapper");
+            track(racing);
+            LockLease held = racing.locker().tryAcquire(lock, LONG_LEASE).orElseThrow();
+            ExecutorService pool = Executors.newSingleThreadExecutor(daemon());
+            try {
+                CountDownLatch listening = new CountDownLatch(1);
+                Future<byte[]> seenOnWake = pool.submit(() -> {
+                    listening.countDown();
+                    try {
+                        second.awaitRelease(lock, Duration.ofMinutes(5));
+                        return backendFixture().rawGet(lock);
+                    } finally {
+                        woke.countDown();
+                    }
+                });
+                listening.await();
+                sleep(Duration.ofMillis(200));
+                store.arm();
+                assertThat(racing.locker().release(held)).isTrue();
+                assertThat(seenOnWake.get(WAKE_UP_BOUND.toMillis(), TimeUnit.MILLISECONDS))
+                        .as("the lock key as the woken waiter read it (the release's store calls were held back"
+                                + " until the waiter woke or a second passed)")
+                        .isNull();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+
+        @Test
+        @DisplayName("a release that lands between the waiter's look at the lock and its subscription still wakes it"
+                + " (the waiter looks after subscribing)")
+        void releaseBetweenTheWaitersLookAndItsSubscriptionWakesIt() throws Exception {
+            Backend opened = track(backendFixture().open());
+            Locker holder = openSecond().locker();
+            String lock = key("lock:a");
+            LockLease held = holder.tryAcquire(lock, LONG_LEASE).orElseThrow();
+            AtomicReference<Boolean> releasedBetween = new AtomicReference<>();
+            AfterFirstReadStore looking =
+                    new AfterFirstReadStore(opened.store(), lock, () -> releasedBetween.set(holder.release(held)));
+            Backend waiting = backendFixture().lockerOverStore(opened, looking);
+            assumeCapability(waiting != null, "the fixture cannot route its locker's store calls through a wrapper");
+            track(waiting);
+            Locker waiter = waiting.locker();
+            assumeCapability(waiter.signalsRelease(), "the locker does not signal releases; waiters poll with backoff");
+            looking.arm();
+            ExecutorService pool = Executors.newSingleThreadExecutor(daemon());
+            try {
+                Future<?> wait = pool.submit(() -> {
+                    waiter.awaitRelease(lock, Duration.ofMinutes(5));
+                    return null;
+                });
+                wait.get(WAKE_UP_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+                assertThat(releasedBetween.get())
+                        .as("the holder's release, made right after the waiter's first look at the lock")
+                        .isTrue();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 
     @Nested
@@ -533,9 +751,9 @@ public abstract class LockerContract extends ContractSupport {
      * A store whose calls on one key pass through, except that once armed, the action runs (once)
      * before the second call on that key: another client acting between two calls of the locker.
      */
-    static final class InterleavingStore implements Store {
-        private final Store delegate;
-        private final String key;
+    static class InterleavingStore implements Store {
+        final Store delegate;
+        final String key;
         private final Runnable between;
         private final AtomicInteger calls = new AtomicInteger(-1);
 
@@ -549,7 +767,7 @@ public abstract class LockerContract extends ContractSupport {
             calls.set(0);
         }
 
-        private void touching(String touched) {
+        void touching(String touched) {
             if (key.equals(touched) && calls.get() >= 0 && calls.incrementAndGet() == 2) {
                 between.run();
             }
@@ -622,6 +840,77 @@ public abstract class LockerContract extends ContractSupport {
         @Override
         public void close() {
             delegate.close();
+        }
+    }
+
+    /**
+     * A store whose calls on one key pass through, except that once armed, each is held back until
+     * {@code released} opens or a second passes: a step of the locker made slow, so a signal sent
+     * before it reaches its waiter while the step has not happened yet.
+     */
+    static final class HoldingStore extends InterleavingStore {
+        HoldingStore(Store delegate, String key, CountDownLatch released) {
+            super(delegate, key, () -> {});
+            this.released = released;
+        }
+
+        private final CountDownLatch released;
+        private volatile boolean armed;
+
+        @Override
+        void arm() {
+            armed = true;
+        }
+
+        @Override
+        void touching(String touched) {
+            if (armed && key.equals(touched)) {
+                try {
+                    released.await(1, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /**
+     * A store whose calls on one key pass through, except that once armed, the action runs (once)
+     * right after the first read of that key returned: another client acting between the locker's
+     * look at the lock and its next step.
+     */
+    static final class AfterFirstReadStore extends InterleavingStore {
+        private final Runnable after;
+        private final java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        AfterFirstReadStore(Store delegate, String key, Runnable after) {
+            super(delegate, key, () -> {});
+            this.after = after;
+        }
+
+        @Override
+        void arm() {
+            armed.set(true);
+        }
+
+        @Override
+        public byte[] get(String k) {
+            byte[] value = delegate.get(k);
+            afterRead(List.of(k));
+            return value;
+        }
+
+        @Override
+        public List<byte[]> getAll(List<String> keys) {
+            List<byte[]> values = delegate.getAll(keys);
+            afterRead(keys);
+            return values;
+        }
+
+        private void afterRead(List<String> keys) {
+            if (keys.contains(key) && armed.compareAndSet(true, false)) {
+                after.run();
+            }
         }
     }
 }

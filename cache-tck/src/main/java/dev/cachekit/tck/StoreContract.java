@@ -537,6 +537,45 @@ public abstract class StoreContract extends ContractSupport {
         }
 
         @Test
+        @DisplayName("setAll and getAll at uneven sizes around common batch sizes (1, 99, 100, 101, 127, 128, 129,"
+                + " 255, 256, 257, 1000, 1001, 1023, 1024, 1025, 4097 entries, distinct values) keep every entry,"
+                + " the last included")
+        void bulkPathsAtUnevenSizes() {
+            Store store = open().store();
+            for (int size :
+                    new int[] {1, 99, 100, 101, 127, 128, 129, 255, 256, 257, 1000, 1001, 1023, 1024, 1025, 4097}) {
+                Map<String, byte[]> entries = new LinkedHashMap<>();
+                List<String> keys = new ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    keys.add(key("k" + i));
+                    entries.put(key("k" + i), bytes(size + ":" + i));
+                }
+                store.setAll(entries, LONG_TTL_MILLIS);
+                keys.add(key("never-" + size));
+                List<byte[]> values = store.getAll(keys);
+                assertThat(values)
+                        .as("answers to a multi-get of %d keys", keys.size())
+                        .hasSize(keys.size());
+                List<String> wrong = new ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    if (!Arrays.equals(values.get(i), bytes(size + ":" + i))) {
+                        wrong.add("k" + i);
+                    }
+                }
+                assertThat(wrong)
+                        .as("keys of a setAll of %d entries whose multi-get answer is not their value", size)
+                        .isEmpty();
+                assertThat(values.get(size))
+                        .as("the absent key after %d present ones", size)
+                        .isNull();
+                List<byte[]> withoutTheAbsent = store.getAll(keys.subList(0, size));
+                assertThat(withoutTheAbsent.get(size - 1))
+                        .as("the last of a multi-get of %d keys", size)
+                        .isEqualTo(bytes(size + ":" + (size - 1)));
+            }
+        }
+
+        @Test
         @DisplayName("every array get and getAll return is the caller's own: a repeated key gets two arrays, and"
                 + " changing them changes nothing the store holds")
         void everyResultIsTheCallersOwnArray() {
@@ -703,6 +742,21 @@ public abstract class StoreContract extends ContractSupport {
                     .as("entries %s after they were written with a TTL of %d ms", bound, step)
                     .containsExactly(null, null, null, null);
         }
+
+        @Test
+        @DisplayName("a counter never expires: increment creates it and counts on without a TTL, as the fixture"
+                + " reads it back")
+        void counterNeverExpires() {
+            Store store = open().store();
+            assertThat(store.increment(key("counter"))).isEqualTo(1);
+            assertThat(rawTtl(key("counter")))
+                    .as("TTL of a counter increment created")
+                    .isEmpty();
+            assertThat(store.increment(key("counter"))).isEqualTo(2);
+            assertThat(rawTtl(key("counter")))
+                    .as("TTL of a counter after a second increment")
+                    .isEmpty();
+        }
     }
 
     @Nested
@@ -743,6 +797,101 @@ public abstract class StoreContract extends ContractSupport {
             store.set(key("big"), value, Store.NO_EXPIRY);
             assertThat(store.get(key("big"))).isEqualTo(value);
             assertThat(store.getAll(List.of(key("big"), key("absent")))).containsExactly(value, null);
+        }
+
+        @Test
+        @DisplayName("two keys of the longest declared length, differing in the last byte, stay apart on every"
+                + " operation: set, setAll, setIfAbsent, compareAndSet, compareAndDelete, delete, increment, get"
+                + " and getAll (10,000 bytes when the store declares no limit)")
+        void longestKeyOnEveryOperation() {
+            Store store = open().store();
+            int max = store.capabilities().maxKeyBytes();
+            int length = max == StoreCapabilities.UNLIMITED ? 10_000 : max;
+            String base = key("longest-");
+            String stem = base + "k".repeat(length - bytes(base).length - 2);
+            Map<String, String> keys = new LinkedHashMap<>();
+            for (String op : List.of("s", "m", "i", "c", "x", "d", "n")) {
+                keys.put(op, stem + op + "a");
+                assertThat(bytes(stem + op + "a")).hasSize(length);
+            }
+            String twin = stem + "zb";
+            store.set(twin, bytes("twin"), Store.NO_EXPIRY);
+            store.set(keys.get("s"), bytes("set"), Store.NO_EXPIRY);
+            store.setAll(Map.of(keys.get("m"), bytes("setAll"), stem + "mb", bytes("setAll twin")), Store.NO_EXPIRY);
+            assertThat(store.setIfAbsent(keys.get("i"), bytes("setIfAbsent"), Store.NO_EXPIRY))
+                    .isTrue();
+            store.set(keys.get("c"), bytes("before"), Store.NO_EXPIRY);
+            assertThat(store.compareAndSet(keys.get("c"), bytes("before"), bytes("compareAndSet"), Store.NO_EXPIRY))
+                    .isTrue();
+            store.set(keys.get("x"), bytes("to delete"), Store.NO_EXPIRY);
+            assertThat(store.compareAndDelete(keys.get("x"), bytes("to delete")))
+                    .isTrue();
+            store.set(keys.get("d"), bytes("to delete"), Store.NO_EXPIRY);
+            assertThat(store.delete(keys.get("d"))).isTrue();
+            assertThat(store.increment(keys.get("n"))).isEqualTo(1);
+            assertThat(store.increment(keys.get("n"))).isEqualTo(2);
+            assertThat(store.increment(stem + "nb"))
+                    .as("increment of the counter's twin")
+                    .isEqualTo(1);
+            List<String> read = new ArrayList<>(keys.values());
+            read.remove(keys.get("n"));
+            read.add(stem + "mb");
+            read.add(twin);
+            assertThat(store.getAll(read))
+                    .containsExactly(
+                            bytes("set"),
+                            bytes("setAll"),
+                            bytes("setIfAbsent"),
+                            bytes("compareAndSet"),
+                            null,
+                            null,
+                            bytes("setAll twin"),
+                            bytes("twin"));
+            assertThat(store.get(keys.get("m"))).isEqualTo(bytes("setAll"));
+            assertThat(store.get(stem + "sb"))
+                    .as("the unwritten twin of a written key")
+                    .isNull();
+        }
+
+        @Test
+        @DisplayName("a value of the largest declared size is kept whole by every write (set, setAll, setIfAbsent,"
+                + " compareAndSet) and matched whole by compareAndSet and compareAndDelete (4 MiB when the store"
+                + " declares no limit, 32 MiB when it declares more)")
+        void largestValueOnEveryWrite() {
+            Store store = open().store();
+            int max = store.capabilities().maxValueBytes();
+            int size = max == StoreCapabilities.UNLIMITED ? 4 << 20 : Math.min(max, LARGEST_VALUE_WRITTEN);
+            byte[] big = new byte[size];
+            for (int i = 0; i < big.length; i++) {
+                big[i] = (byte) (i * 31 + 7);
+            }
+            byte[] other = big.clone();
+            other[other.length - 1] ^= 1;
+            store.set(key("set"), big, Store.NO_EXPIRY);
+            store.setAll(Map.of(key("setAll"), big), Store.NO_EXPIRY);
+            assertThat(store.setIfAbsent(key("setIfAbsent"), big, Store.NO_EXPIRY))
+                    .isTrue();
+            store.set(key("compareAndSet"), bytes("small"), Store.NO_EXPIRY);
+            assertThat(store.compareAndSet(key("compareAndSet"), bytes("small"), big, Store.NO_EXPIRY))
+                    .isTrue();
+            for (String name : List.of("set", "setAll", "setIfAbsent", "compareAndSet")) {
+                assertThat(store.get(key(name)))
+                        .as("value written by %s, read by get", name)
+                        .isEqualTo(big);
+            }
+            assertThat(store.compareAndSet(key("set"), other, bytes("no"), Store.NO_EXPIRY))
+                    .as("compareAndSet expecting the largest value but its last byte")
+                    .isFalse();
+            assertThat(store.compareAndSet(key("set"), big, other, Store.NO_EXPIRY))
+                    .as("compareAndSet expecting the largest value")
+                    .isTrue();
+            assertThat(store.compareAndDelete(key("set"), big))
+                    .as("compareAndDelete expecting the value replaced")
+                    .isFalse();
+            assertThat(store.compareAndDelete(key("set"), other))
+                    .as("compareAndDelete expecting the largest value")
+                    .isTrue();
+            assertThat(store.getAll(List.of(key("setAll"), key("set")))).containsExactly(big, null);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.cachekit.Cache;
 import dev.cachekit.TaggedCache;
 import dev.cachekit.spi.Backend;
 import dev.cachekit.spi.KeyLayout;
+import dev.cachekit.spi.StoreCapabilities;
 import dev.cachekit.spi.Tagger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -110,6 +111,71 @@ public abstract class TaggerContract extends ContractSupport {
                 backendFixture().rawDelete(tag);
             }
         }
+
+        @Test
+        @DisplayName("versions of several tags, new and present mixed, answer each at its own position")
+        void versionsOfSeveralTagsPresentAndNewAreInOrder() {
+            Tagger tagger = open().tagger();
+            byte[] b = tagger.versions(List.of(key("t:b"))).get(0);
+            byte[] d = tagger.versions(List.of(key("t:d"))).get(0);
+            List<String> mixed = List.of(key("t:a"), key("t:b"), key("t:c"), key("t:d"), key("t:e"));
+            List<byte[]> versions = tagger.versions(mixed);
+            assertThat(versions).hasSize(5).doesNotContainNull();
+            assertThat(versions.get(1)).as("present tag t:b at position 1").isEqualTo(b);
+            assertThat(versions.get(3)).as("present tag t:d at position 3").isEqualTo(d);
+            Tagger other = openSecond().tagger();
+            for (int i = 0; i < mixed.size(); i++) {
+                assertThat(other.versions(List.of(mixed.get(i))).get(0))
+                        .as("version of %s, asked alone on the other client", mixed.get(i))
+                        .isEqualTo(versions.get(i));
+            }
+        }
+
+        @Test
+        @DisplayName("a flush of several tags in one call gives each of them a new version, distinct from each"
+                + " other, leaves the other tags alone, and the other client sees every one")
+        void flushOfSeveralTagsGivesEachANewVersion() {
+            Tagger first = open().tagger();
+            Tagger second = openSecond().tagger();
+            List<String> all = List.of(key("t:a"), key("t:b"), key("t:c"), key("t:d"), key("t:e"));
+            List<byte[]> before = first.versions(all);
+            first.flush(List.of(key("t:e"), key("t:a"), key("t:c")));
+            List<byte[]> after = second.versions(all);
+            for (int i : List.of(0, 2, 4)) {
+                assertThat(after.get(i)).as("version of flushed %s", all.get(i)).isNotEqualTo(before.get(i));
+            }
+            for (int i : List.of(1, 3)) {
+                assertThat(after.get(i))
+                        .as("version of %s, not flushed", all.get(i))
+                        .isEqualTo(before.get(i));
+            }
+            Set<String> flushed = new HashSet<>();
+            for (int i : List.of(0, 2, 4)) {
+                flushed.add(Arrays.toString(after.get(i)));
+            }
+            assertThat(flushed).as("the new versions of the three flushed tags").hasSize(3);
+            assertThat(first.versions(all)).containsExactlyElementsOf(after);
+        }
+
+        @Test
+        @DisplayName("a version is at most 255 bytes and at least 8, even for a tag key of the longest length the"
+                + " store accepts (10,000 bytes when it declares no limit), created or flushed")
+        void versionIsAtMost255BytesForTheLongestTagKey() {
+            Backend backend = open();
+            int max = backend.store().capabilities().maxKeyBytes();
+            int length = max == StoreCapabilities.UNLIMITED ? 10_000 : max;
+            String base = key("t:long-");
+            String longest = base + "t".repeat(length - bytes(base).length);
+            assertThat(bytes(longest)).hasSize(length);
+            Tagger tagger = backend.tagger();
+            List<byte[]> created = tagger.versions(List.of(longest, key("t:short")));
+            tagger.flush(List.of(longest));
+            List<byte[]> flushed = tagger.versions(List.of(longest));
+            for (byte[] version : List.of(created.get(0), created.get(1), flushed.get(0))) {
+                assertThat(version.length).as("length of a version").isBetween(8, 255);
+            }
+            assertThat(flushed.get(0)).isNotEqualTo(created.get(0));
+        }
     }
 
     @Nested
@@ -129,6 +195,27 @@ public abstract class TaggerContract extends ContractSupport {
                     .isTrue();
             assertThat(cache.tags("orders").get("b", String.class).orElse(null)).isEqualTo("B");
             assertThat(cache.get("d", String.class).orElse(null)).isEqualTo("D");
+        }
+
+        @Test
+        @DisplayName("a flush of several tags at once removes every entry carrying any of them, and only those")
+        void flushOfSeveralTagsInvalidatesEveryEntryCarryingOne() {
+            Cache cache = cache(open());
+            Cache other = cache(openSecond());
+            cache.tags("a").put("a", "A");
+            cache.tags("b").put("b", "B");
+            cache.tags("c").put("c", "C");
+            cache.tags("b", "d").put("bd", "BD");
+            cache.tags("d").put("d", "D");
+            cache.put("plain", "P");
+            other.tags("c", "a", "b").flush();
+            for (String k : List.of("a", "b", "c", "bd")) {
+                assertThat(cache.get(k, String.class).isMiss())
+                        .as("entry %s after a flush of a, b and c", k)
+                        .isTrue();
+            }
+            assertThat(cache.tags("d").get("d", String.class).orElse(null)).isEqualTo("D");
+            assertThat(cache.get("plain", String.class).orElse(null)).isEqualTo("P");
         }
 
         @Test
@@ -266,6 +353,30 @@ public abstract class TaggerContract extends ContractSupport {
             counted.store().reset();
             assertThat(cache.get("plain", String.class).orElse(null)).isEqualTo("P");
             assertThat(calls(counted.store())).containsExactly(entry(CountingStore.Operation.GET, 1L));
+        }
+
+        @Test
+        @DisplayName("a flush of five tags costs the same store calls as a flush of one: one multi-set")
+        void flushOfSeveralTagsIsOneMultiSet() {
+            Counted counted = openCounted();
+            Tagger tagger = counted.backend().tagger();
+            List<String> five = List.of(key("t:a"), key("t:b"), key("t:c"), key("t:d"), key("t:e"));
+            tagger.versions(five);
+            counted.store().reset();
+            tagger.flush(List.of(key("t:z")));
+            Map<CountingStore.Operation, Long> one = calls(counted.store());
+            counted.store().reset();
+            tagger.flush(five);
+            Map<CountingStore.Operation, Long> several = calls(counted.store());
+            assumeTrue(
+                    !one.isEmpty() || !several.isEmpty(),
+                    "the tagger " + tagger.getClass().getName()
+                            + " makes no calls through the Store, so its flush cannot be counted;"
+                            + " override BackendFixture.overStore to build it over the TCK's store");
+            assertThat(several).as("store calls of a flush of five tags").isEqualTo(one);
+            assertThat(several.values().stream().mapToLong(Long::longValue).sum())
+                    .as("store calls of a flush")
+                    .isEqualTo(1);
         }
 
         @Test

@@ -153,6 +153,42 @@ public abstract class Tck {
         }
     }
 
+    /** The {@link AsyncContract} against this kit's fixture. */
+    @Nested
+    public class AsyncTests extends AsyncContract {
+        /** Binds the contract to the kit's fixture. */
+        public AsyncTests() {}
+
+        @Override
+        protected BackendFixture fixture() {
+            return Tck.this.fixture();
+        }
+    }
+
+    /** The {@link BulkContract} against this kit's fixture. */
+    @Nested
+    public class BulkTests extends BulkContract {
+        /** Binds the contract to the kit's fixture. */
+        public BulkTests() {}
+
+        @Override
+        protected BackendFixture fixture() {
+            return Tck.this.fixture();
+        }
+    }
+
+    /** The {@link BulkLoadContract} against this kit's fixture. */
+    @Nested
+    public class BulkLoadTests extends BulkLoadContract {
+        /** Binds the contract to the kit's fixture. */
+        public BulkLoadTests() {}
+
+        @Override
+        protected BackendFixture fixture() {
+            return Tck.this.fixture();
+        }
+    }
+
     // A new contract joins here, as every contract does: a @Nested public class extending it whose
     // fixture() returns Tck.this.fixture(), and an entry in TckReport.CONTRACTS.
 

@@ -29,7 +29,10 @@ public final class TckReport {
             Tck.OutageTests.class,
             Tck.LockFaultTests.class,
             Tck.DamagedKeyTests.class,
-            Tck.RefreshAheadTests.class);
+            Tck.RefreshAheadTests.class,
+            Tck.AsyncTests.class,
+            Tck.BulkTests.class,
+            Tck.BulkLoadTests.class);
 
     private final String fixtureName;
     private final Map<String, Contract> contracts = new LinkedHashMap<>();

@@ -53,7 +53,14 @@ final class Defects {
 
     private Defects() {}
 
+    /** Every defective backend: these and the {@link EdgeDefects}. */
     static List<Defect> all() {
+        List<Defect> all = new ArrayList<>(first());
+        all.addAll(EdgeDefects.all());
+        return all;
+    }
+
+    private static List<Defect> first() {
         return List.of(
                 store("a multi-get that drops the last key", MultiGetDropsLastKey::new, "multiGetIsPositional"),
                 store(
