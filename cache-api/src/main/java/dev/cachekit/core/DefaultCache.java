@@ -84,6 +84,7 @@ final class DefaultCache implements Cache {
     private final Touches touches;
     private final LoadCoordinator loads;
     private final BulkLoads bulkLoads;
+    private final Refresher refresher;
     private final Events events;
     private final CacheExecutor executor;
     private final AsyncCalls async;
@@ -112,6 +113,14 @@ final class DefaultCache implements Cache {
         this.executor = new CacheExecutor(settings.executor(), store.describe());
         this.async = new AsyncCalls(executor, settings.loadTimeout());
         this.bulkLoads = new BulkLoads(loads, backend.locker(), layout, renewals, settings, events);
+        this.refresher = new Refresher(
+                backend.locker(),
+                layout,
+                renewals,
+                settings.lockLease(),
+                settings.clock(),
+                events,
+                this::backgroundExecutor);
         this.untagged = new View(Entries.Tags.NONE);
     }
 
@@ -205,6 +214,24 @@ final class DefaultCache implements Cache {
                 backend.close();
             }
         }
+    }
+
+    /**
+     * Where refreshes run: the cache's executor, the user's or its own; a refresh it refuses is
+     * skipped.
+     */
+    private Executor backgroundExecutor() {
+        return executor.executor();
+    }
+
+    /** The resolved settings; for tests. */
+    Settings settings() {
+        return settings;
+    }
+
+    /** Refreshes queued or running in this cache; for tests. */
+    int refreshesInFlight() {
+        return refresher.inFlight();
     }
 
     /** Touches dropped because their executor was full; for tests. */
@@ -314,9 +341,56 @@ final class DefaultCache implements Cache {
     /** A view over one sorted tag set (none for the untagged view): argument checks, then delegation. */
     private final class View implements TaggedCache {
         private final Entries.Tags tags;
+        /** This view's refresh-ahead rule; null for the cache's. */
+        private final RefreshAhead refreshAhead;
 
         View(Entries.Tags tags) {
+            this(tags, null);
+        }
+
+        View(Entries.Tags tags, RefreshAhead refreshAhead) {
             this.tags = tags;
+            this.refreshAhead = refreshAhead;
+        }
+
+        private RefreshAhead refreshRule() {
+            return refreshAhead != null ? refreshAhead : settings.refreshAhead();
+        }
+
+        /**
+         * Refresh-ahead for one entry a read found current: starts a background reload if the
+         * view's rule says so, and returns at once. The hook for every read with a loader ({@code
+         * getOrLoad} calls it through {@link LoadCoordinator.Entry#served}).
+         *
+         * @param key the caller's key
+         * @param storeKey its store key
+         * @param seen the entry's times as the read found them
+         * @param type the value's type
+         * @param loader what reloads this one key
+         * @param ttl the TTL the reloaded value is written with (a null with the null TTL)
+         */
+        <T> void refreshIfDue(
+                String key,
+                String storeKey,
+                Entries.Stamp seen,
+                Class<T> type,
+                Loader<? extends T> loader,
+                Duration ttl) {
+            refresher.refreshIfDue(refreshRule(), key, storeKey, seen, loader, new Refresher.Target<T>() {
+                @Override
+                public Entries.Stamp reread() {
+                    checkOpen();
+                    Entries.Stamp[] now = new Entries.Stamp[1];
+                    entries.read(storeKey, tags, type, stamp -> now[0] = stamp);
+                    return now[0];
+                }
+
+                @Override
+                public void write(T value, long loadMillis) {
+                    checkOpen();
+                    entries.write(storeKey, tags, value, value == null ? settings.nullTtl() : ttl, loadMillis);
+                }
+            });
         }
 
         @Override
@@ -373,21 +447,38 @@ final class DefaultCache implements Cache {
             checkTtl(ttl);
             checkOpen();
             entries.checkEncodable(storeKey, type);
+            boolean refreshing = refreshRule().isOn();
             return loads.getOrLoad(
                     key,
                     storeKey,
                     type,
                     new LoadCoordinator.Entry<T>() {
+                        /** The times of the entry the last read found current, kept only with refresh-ahead on. */
+                        private Entries.Stamp seen;
+
                         @Override
                         public Lookup<T> read() {
                             checkOpen();
-                            return entries.read(storeKey, tags, type);
+                            seen = null;
+                            return entries.read(storeKey, tags, type, refreshing ? stamp -> seen = stamp : null);
                         }
 
                         @Override
                         public void write(T value) {
+                            write(value, 0);
+                        }
+
+                        @Override
+                        public void write(T value, long loadMillis) {
                             checkOpen();
-                            entries.write(storeKey, tags, value, value == null ? settings.nullTtl() : ttl);
+                            entries.write(storeKey, tags, value, value == null ? settings.nullTtl() : ttl, loadMillis);
+                        }
+
+                        @Override
+                        public void served() {
+                            if (seen != null) {
+                                refreshIfDue(key, storeKey, seen, type, loader, ttl);
+                            }
                         }
                     },
                     loader);
@@ -560,7 +651,8 @@ final class DefaultCache implements Cache {
 
         @Override
         public TaggedCache withRefreshAhead(RefreshAhead rule) {
-            throw new UnsupportedOperationException("withRefreshAhead");
+            Objects.requireNonNull(rule, "rule");
+            return new View(tags, rule);
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * Reads and writes entries in the store, any number at a time: a single-key call is the size-1
@@ -40,6 +41,15 @@ final class Entries {
             return names.isEmpty();
         }
     }
+
+    /**
+     * The times an entry records, as a read found it current: what refresh-ahead decides on.
+     *
+     * @param writtenAtMillis its write time
+     * @param expiresAtMillis its expiry, 0 for never
+     * @param loadMillis how long the load that wrote it took, 0 if unknown or a put
+     */
+    record Stamp(long writtenAtMillis, long expiresAtMillis, long loadMillis) {}
 
     private final Store store;
     private final Tagger tagger;
@@ -140,9 +150,21 @@ final class Entries {
      * none of the batch's lists.
      */
     <T> Lookup<T> read(String storeKey, Tags tags, Class<T> type) {
+        return read(storeKey, tags, type, null);
+    }
+
+    /**
+     * As {@link #read(String, Tags, Class)}, telling {@code onCurrent} (if not null) the times of an
+     * entry it finds current, before its value is decoded.
+     */
+    <T> Lookup<T> read(String storeKey, Tags tags, Class<T> type, Consumer<Stamp> onCurrent) {
         if (!tags.isEmpty()) {
             Envelope current = current(List.of(storeKey), tags)[0];
-            return current == null ? Lookup.miss() : found(storeKey, current, clock.millis(), type);
+            if (current == null) {
+                return Lookup.miss();
+            }
+            stamp(current, onCurrent);
+            return found(storeKey, current, clock.millis(), type);
         }
         byte[] raw = store.get(storeKey);
         if (raw == null) {
@@ -155,7 +177,17 @@ final class Entries {
             tagCheck.retainCurrent(one, tags, Collections.singletonList(raw));
             envelope = one[0];
         }
-        return envelope == null ? Lookup.miss() : found(storeKey, envelope, now, type);
+        if (envelope == null) {
+            return Lookup.miss();
+        }
+        stamp(envelope, onCurrent);
+        return found(storeKey, envelope, now, type);
+    }
+
+    private static void stamp(Envelope envelope, Consumer<Stamp> onCurrent) {
+        if (onCurrent != null) {
+            onCurrent.accept(new Stamp(envelope.writtenAtMillis(), envelope.expiresAtMillis(), envelope.loadMillis()));
+        }
     }
 
     /**
@@ -246,6 +278,25 @@ final class Entries {
     /** A write that reports nothing ({@code getOrLoad} reports its own): the size-1 case of {@link #writeAll}. */
     void write(String storeKey, Tags tags, Object value, Duration ttl) {
         writeAll(List.of(storeKey), Collections.singletonList(value), tags, ttl, ttl);
+    }
+
+    /**
+     * As {@link #write(String, Tags, Object, Duration)}, recording how long the value's load took
+     * ({@code loadMillis}; 0 writes exactly what that method writes).
+     */
+    void write(String storeKey, Tags tags, Object value, Duration ttl, long loadMillis) {
+        if (loadMillis == 0) {
+            write(storeKey, tags, value, ttl);
+            return;
+        }
+        // writeAll's single-entry step, with the load duration in the envelope.
+        byte[] payload = codec.payload(storeKey, value);
+        List<byte[]> versions = tags.isEmpty() ? List.of() : tagger.versions(tags.keys());
+        long entryTtl = jittered(storeTtl(ttl));
+        store.set(
+                storeKey,
+                codec.entry(storeKey, payload, clock.millis(), entryTtl, loadMillis, tags, versions),
+                entryTtl);
     }
 
     /**

@@ -38,6 +38,21 @@ final class EntryCodec {
      */
     byte[] entry(
             String storeKey, byte[] payload, long nowMillis, long ttlMillis, Entries.Tags tags, List<byte[]> versions) {
+        return entry(storeKey, payload, nowMillis, ttlMillis, 0, tags, versions);
+    }
+
+    /**
+     * The bytes of an entry that records how long the load of its value took ({@code loadMillis},
+     * 0 for none).
+     */
+    byte[] entry(
+            String storeKey,
+            byte[] payload,
+            long nowMillis,
+            long ttlMillis,
+            long loadMillis,
+            Entries.Tags tags,
+            List<byte[]> versions) {
         checkVersions(storeKey, tags, versions);
         long expires = ttlMillis == Store.NO_EXPIRY ? 0 : nowMillis + ttlMillis;
         byte[] bytes = Envelope.encode(
@@ -45,6 +60,7 @@ final class EntryCodec {
                 codec.id(),
                 nowMillis,
                 expires,
+                loadMillis,
                 tags.encodedNames(),
                 versions,
                 payload == null ? new byte[0] : payload);

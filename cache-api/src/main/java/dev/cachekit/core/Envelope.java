@@ -13,11 +13,12 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * magic      1 byte   0xCE
- * format     1 byte   1
+ * format     1 byte   1 or 2
  * flags      1 byte   bit 0: the cached value is null (no payload)
  * codec id   1 byte
  * written    8 bytes  epoch millis
  * expires    8 bytes  epoch millis, 0 = never
+ * load       4 bytes  format 2 only: how long the load that wrote the entry took, unsigned millis
  * tag count  2 bytes
  *   per tag: name length (2 bytes), UTF-8 name, version length (1 byte), version
  * payload    4 bytes length, then the codec's bytes
@@ -25,6 +26,10 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * Tags are kept sorted by name, so the same set in any order gives the same bytes.
+ *
+ * <p>Format 2 is format 1 with the load duration that refresh-ahead's XFetch rule needs. An entry
+ * without one (a {@code put}, or a load that took under a millisecond) is written in format 1, so
+ * it stays readable by versions that read only format 1; both formats are read.
  *
  * <p>An instance is a checked view over an entry's bytes: {@link #decode} verifies the checksum and
  * that every length fits, and keeps offsets, so a read copies neither the payload nor the tags. A
@@ -34,19 +39,31 @@ import java.util.zip.CRC32C;
 final class Envelope {
 
     static final byte MAGIC = (byte) 0xCE;
+    /** The format of an entry without a load duration. */
     static final byte FORMAT = 1;
+    /** The format of an entry with a load duration. */
+    static final byte FORMAT_WITH_LOAD = 2;
+    /** The longest load duration an entry records; longer ones are recorded as this. */
+    static final long MAX_LOAD_MILLIS = 0xFFFF_FFFFL;
+
     private static final int FLAG_NULL = 1;
     private static final int HEADER_BYTES = 1 + 1 + 1 + 1 + 8 + 8 + 2;
+    private static final int LOAD_BYTES = 4;
     private static final int WRITTEN_AT = 4;
     private static final int EXPIRES_AT = 12;
+    private static final int LOAD_AT = 20;
 
     private final byte[] bytes;
+    /** Where the tag count is, and so where the tags begin two bytes later: it depends on the format. */
+    private final int tagCountAt;
+
     private final int tagCount;
     private final int payloadAt;
     private final int payloadLength;
 
-    private Envelope(byte[] bytes, int tagCount, int payloadAt, int payloadLength) {
+    private Envelope(byte[] bytes, int tagCountAt, int tagCount, int payloadAt, int payloadLength) {
         this.bytes = bytes;
+        this.tagCountAt = tagCountAt;
         this.tagCount = tagCount;
         this.payloadAt = payloadAt;
         this.payloadLength = payloadLength;
@@ -72,13 +89,39 @@ final class Envelope {
             List<byte[]> tagNames,
             List<byte[]> tagVersions,
             byte[] payload) {
-        int size = HEADER_BYTES + 4 + payload.length + 4;
+        return encode(isNull, codecId, writtenAtMillis, expiresAtMillis, 0, tagNames, tagVersions, payload);
+    }
+
+    /**
+     * The bytes of an entry that records how long its load took: format 2, or format 1 when {@code
+     * loadMillis} is 0.
+     *
+     * @param loadMillis the load's duration, 0 if none (a put); above {@link #MAX_LOAD_MILLIS}
+     *     recorded as that
+     */
+    static byte[] encode(
+            boolean isNull,
+            byte codecId,
+            long writtenAtMillis,
+            long expiresAtMillis,
+            long loadMillis,
+            List<byte[]> tagNames,
+            List<byte[]> tagVersions,
+            byte[] payload) {
+        boolean withLoad = loadMillis > 0;
+        int size = HEADER_BYTES + (withLoad ? LOAD_BYTES : 0) + 4 + payload.length + 4;
         for (int i = 0; i < tagNames.size(); i++) {
             size += 2 + tagNames.get(i).length + 1 + tagVersions.get(i).length;
         }
         ByteBuffer out = ByteBuffer.allocate(size);
-        out.put(MAGIC).put(FORMAT).put((byte) (isNull ? FLAG_NULL : 0)).put(codecId);
+        out.put(MAGIC)
+                .put(withLoad ? FORMAT_WITH_LOAD : FORMAT)
+                .put((byte) (isNull ? FLAG_NULL : 0))
+                .put(codecId);
         out.putLong(writtenAtMillis).putLong(expiresAtMillis);
+        if (withLoad) {
+            out.putInt((int) Math.min(loadMillis, MAX_LOAD_MILLIS));
+        }
         out.putShort((short) tagNames.size());
         for (int i = 0; i < tagNames.size(); i++) {
             byte[] name = tagNames.get(i);
@@ -112,11 +155,15 @@ final class Envelope {
         if (bytes[0] != MAGIC) {
             throw new CorruptEntryException(key, "not written by cachekit (first byte " + (bytes[0] & 0xFF) + ")");
         }
-        if (bytes[1] != FORMAT) {
+        if (bytes[1] != FORMAT && bytes[1] != FORMAT_WITH_LOAD) {
             throw new CorruptEntryException(
                     key,
-                    "written in entry format " + bytes[1] + ", this version reads format " + FORMAT
-                            + "; upgrade cachekit or use another key prefix");
+                    "written in entry format " + bytes[1] + ", this version reads formats " + FORMAT + " and "
+                            + FORMAT_WITH_LOAD + "; upgrade cachekit or use another key prefix");
+        }
+        int countAt = bytes[1] == FORMAT_WITH_LOAD ? LOAD_AT + LOAD_BYTES : LOAD_AT;
+        if (bytes.length < countAt + 2 + 8) {
+            throw new CorruptEntryException(key, "only " + bytes.length + " bytes, shorter than any cache entry");
         }
         int end = bytes.length - 4;
         if (checksum(bytes, end) != readInt(bytes, end)) {
@@ -126,8 +173,8 @@ final class Envelope {
                             + " bytes are corrupted or truncated; the entry is ignored until rewritten");
         }
         // Every length is checked here, so the accessors below can read by offset without checks.
-        int count = readUnsignedShort(bytes, 20);
-        int at = HEADER_BYTES;
+        int count = readUnsignedShort(bytes, countAt);
+        int at = countAt + 2;
         for (int i = 0; i < count; i++) {
             int nameLength = readUnsignedShort(bytes, require(key, at, 2, end));
             at += 2;
@@ -144,7 +191,7 @@ final class Envelope {
             throw new CorruptEntryException(
                     key, "payload length " + length + " does not match the " + (end - at) + " bytes present");
         }
-        return new Envelope(bytes, count, at, length);
+        return new Envelope(bytes, countAt, count, at, length);
     }
 
     boolean isNull() {
@@ -161,6 +208,11 @@ final class Envelope {
 
     long expiresAtMillis() {
         return readLong(bytes, EXPIRES_AT);
+    }
+
+    /** How long the load that wrote the entry took, in millis; 0 if unknown (a put, or format 1). */
+    long loadMillis() {
+        return tagCountAt == LOAD_AT ? 0 : readInt(bytes, LOAD_AT) & 0xFFFF_FFFFL;
     }
 
     /** The entry's bytes, which hold the payload at {@link #payloadOffset()}. */
@@ -182,7 +234,7 @@ final class Envelope {
 
     /** The offset of the first tag (meaningful only if {@link #tagCount()} is not 0). */
     int firstTag() {
-        return HEADER_BYTES;
+        return tagCountAt + 2;
     }
 
     /** The offset of the tag after the one at {@code tag}. */

@@ -40,6 +40,14 @@ final class LoadCoordinator {
         Lookup<T> read();
 
         void write(T value);
+
+        /** Writes a value whose load took {@code loadMillis}, which the entry records. */
+        default void write(T value, long loadMillis) {
+            write(value);
+        }
+
+        /** The first read was a hit and its value is returned: where refresh-ahead decides. */
+        default void served() {}
     }
 
     private final Locker locker;
@@ -80,6 +88,7 @@ final class LoadCoordinator {
         try {
             Lookup<T> first = read(key, entry);
             if (first.isHit()) {
+                entry.served();
                 return first.value();
             }
         } catch (StoreException e) {
@@ -297,7 +306,7 @@ final class LoadCoordinator {
             return value;
         }
         try {
-            entry.write(value);
+            entry.write(value, took.toMillis());
         } catch (StoreException e) {
             // Under LOAD the value is returned all the same; only the cache missed out.
             survive("store-loaded", key, e);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cachekit.CorruptEntryException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.DisplayName;
@@ -100,6 +101,117 @@ class EnvelopeTest {
         assertThatThrownBy(() -> Envelope.decode("k", bytes))
                 .isInstanceOf(CorruptEntryException.class)
                 .hasMessageContaining("truncated or malformed header");
+    }
+
+    /** An entry as format 1 writes it (a put): tag "users" version 7, payload "payload". */
+    private static final String FORMAT_1 =
+            "ce01000100000000000003e8000000000000ee48" + "0001000575736572730107000000077061796c6f6164a010a91e";
+
+    private static byte[] withLoad(long loadMillis, List<String> tags, List<byte[]> versions) {
+        return Envelope.encode(
+                false,
+                (byte) 1,
+                1_000,
+                61_000,
+                loadMillis,
+                tags.stream().map(Envelope::encodeName).toList(),
+                versions,
+                PAYLOAD);
+    }
+
+    @Test
+    @DisplayName("an entry in format 1, as written before load durations, still reads, with no load duration")
+    void readsFormat1() {
+        byte[] bytes = HexFormat.of().parseHex(FORMAT_1);
+        Envelope envelope = Envelope.decode("k", bytes);
+
+        assertThat(envelope.writtenAtMillis()).isEqualTo(1_000);
+        assertThat(envelope.expiresAtMillis()).isEqualTo(61_000);
+        assertThat(envelope.loadMillis()).isZero();
+        assertThat(envelope.tagName(envelope.firstTag())).isEqualTo("users");
+        assertThat(envelope.tagVersion(envelope.firstTag())).containsExactly(7);
+        assertThat(Arrays.copyOfRange(
+                        bytes, envelope.payloadOffset(), envelope.payloadOffset() + envelope.payloadLength()))
+                .isEqualTo(PAYLOAD);
+        assertThat(entry(List.of("users"), List.of(new byte[] {7})))
+                .as("an entry without a load duration is still written in format 1, byte for byte")
+                .isEqualTo(bytes);
+    }
+
+    @Test
+    @DisplayName("format 2 records the load duration and reads every other field back as format 1 does")
+    void format2RoundTrip() {
+        byte[] bytes = withLoad(1234, List.of("a|b", "users"), List.of(new byte[] {1}, new byte[] {7, 8}));
+        Envelope envelope = Envelope.decode("k", bytes);
+
+        assertThat(bytes[1]).isEqualTo(Envelope.FORMAT_WITH_LOAD);
+        assertThat(bytes)
+                .hasSize(entry(List.of("a|b", "users"), List.of(new byte[] {1}, new byte[] {7, 8})).length + 4);
+        assertThat(envelope.loadMillis()).isEqualTo(1234);
+        assertThat(envelope.writtenAtMillis()).isEqualTo(1_000);
+        assertThat(envelope.expiresAtMillis()).isEqualTo(61_000);
+        assertThat(envelope.tagCount()).isEqualTo(2);
+        int first = envelope.firstTag();
+        assertThat(envelope.tagName(first)).isEqualTo("a|b");
+        assertThat(envelope.tagVersion(envelope.nextTag(first))).containsExactly(7, 8);
+        assertThat(Arrays.copyOfRange(
+                        bytes, envelope.payloadOffset(), envelope.payloadOffset() + envelope.payloadLength()))
+                .isEqualTo(PAYLOAD);
+
+        Envelope touched = Envelope.decode("k", envelope.withExpiry(5_000, 65_000));
+        assertThat(touched.loadMillis()).as("a touch keeps the load duration").isEqualTo(1234);
+        assertThat(touched.expiresAtMillis()).isEqualTo(65_000);
+    }
+
+    @Test
+    @DisplayName("a load duration beyond 4 unsigned bytes is recorded as the largest they hold, never as negative")
+    void loadMillisCapped() {
+        assertThat(Envelope.decode("k", withLoad(Long.MAX_VALUE, List.of(), List.of()))
+                        .loadMillis())
+                .isEqualTo(Envelope.MAX_LOAD_MILLIS);
+        assertThat(Envelope.decode("k", withLoad(0xFFFF_FFF0L, List.of(), List.of()))
+                        .loadMillis())
+                .isEqualTo(0xFFFF_FFF0L);
+    }
+
+    @Test
+    @DisplayName("format 2 lengths are checked as format 1's are: a tag count past the end, a truncated header")
+    void format2Hostile() {
+        byte[] bytes = withLoad(5, List.of("t"), List.of(new byte[] {1}));
+        // tag count at 24 in format 2: claim 65535 tags
+        bytes[24] = (byte) 0xFF;
+        bytes[25] = (byte) 0xFF;
+        reseal(bytes);
+        assertThatThrownBy(() -> Envelope.decode("k", bytes))
+                .isInstanceOf(CorruptEntryException.class)
+                .hasMessageContaining("truncated or malformed header");
+
+        // A format 1 entry of the smallest size, relabelled format 2: too short for the load field.
+        byte[] small = Envelope.encode(false, (byte) 1, 1, 2, List.of(), List.of(), new byte[0]);
+        small[1] = Envelope.FORMAT_WITH_LOAD;
+        reseal(small);
+        assertThatThrownBy(() -> Envelope.decode("k", small))
+                .isInstanceOf(CorruptEntryException.class)
+                .hasMessageContaining("shorter than any cache entry");
+
+        // A format 1 entry relabelled format 2 with room to spare: its lengths no longer add up.
+        byte[] relabelled = entry(List.of("users"), List.of(new byte[] {7}));
+        relabelled[1] = Envelope.FORMAT_WITH_LOAD;
+        reseal(relabelled);
+        assertThatThrownBy(() -> Envelope.decode("k", relabelled)).isInstanceOf(CorruptEntryException.class);
+    }
+
+    @Test
+    @DisplayName("a format this version does not know is refused, naming the formats it reads")
+    void unknownFormat() {
+        byte[] bytes = entry(List.of(), List.of());
+        bytes[1] = 3;
+        reseal(bytes);
+        assertThatThrownBy(() -> Envelope.decode("the-key", bytes))
+                .isInstanceOf(CorruptEntryException.class)
+                .hasMessageContaining("the-key")
+                .hasMessageContaining("format 3")
+                .hasMessageContaining("formats 1 and 2");
     }
 
     private static void reseal(byte[] bytes) {

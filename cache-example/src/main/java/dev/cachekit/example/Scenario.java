@@ -105,13 +105,14 @@ final class Scenario {
         }
     }
 
-    /** Both rounds, and the backend they ran on. */
-    record Result(String backend, List<Round> rounds) {}
+    /** Both rounds, the refresh-ahead round after them, and the backend they ran on. */
+    record Result(String backend, List<Round> rounds, RefreshAheadRound.Outcome refreshAhead) {}
 
     private final String uri;
     private final int workers;
     private final String process;
     private final Duration settle;
+    private final Duration loadTime;
     private final SlowDatabase database;
     private final PrintStream out;
     private final boolean verbose;
@@ -134,6 +135,7 @@ final class Scenario {
         this.workers = workers;
         this.process = process;
         this.settle = settle;
+        this.loadTime = loadTime;
         this.database = new SlowDatabase(loadTime, process);
         this.out = out;
         this.verbose = verbose;
@@ -163,7 +165,10 @@ final class Scenario {
                     users,
                     timeline,
                     cache.describe()));
-            return new Result(cache.describe(), rounds);
+            out.println();
+            RefreshAheadRound.Outcome refreshAhead =
+                    new RefreshAheadRound(workers, loadTime, database, timeline, out, process).run(cache);
+            return new Result(cache.describe(), rounds, refreshAhead);
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.SortedSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Prints what the workers do, with milliseconds since the round started, in the spirit of the
@@ -24,6 +25,7 @@ final class Timeline implements CacheListener {
     private final PrintStream out;
     private final boolean verbose;
     private final AtomicBoolean toldWaitingForOtherProcess = new AtomicBoolean();
+    private final AtomicInteger waits = new AtomicInteger();
     private volatile long roundStartNanos = System.nanoTime();
     private volatile Integer loader;
 
@@ -86,6 +88,29 @@ final class Timeline implements CacheListener {
         }
     }
 
+    /** The calls that waited for a load (joined this process's, or waited for a lock holder) so far. */
+    int waits() {
+        return waits.get();
+    }
+
+    @Override
+    public void refreshStarted(String key) {
+        say(
+                "",
+                "refresh-ahead: " + key + " is past " + (int) (RefreshAheadRound.FRACTION * 100)
+                        + "% of its TTL; reloading it in the background while reads return the current value");
+    }
+
+    @Override
+    public void refreshed(String key, Duration took) {
+        say("", "refresh-ahead: " + key + " reloaded in " + took.toMillis() + " ms; its TTL starts again");
+    }
+
+    @Override
+    public void refreshFailed(String key, Throwable failure) {
+        say("", "refresh-ahead: reloading " + key + " failed (" + failure + "); the current value stays");
+    }
+
     @Override
     public void read(String key, ReadResult result, Duration took) {
         if (!key.equals(Scenario.KEY)) {
@@ -101,6 +126,7 @@ final class Timeline implements CacheListener {
 
     @Override
     public void joinedLoad(String key) {
+        waits.incrementAndGet();
         detail("waiting for another worker of this process, which is getting " + key);
     }
 
@@ -112,6 +138,7 @@ final class Timeline implements CacheListener {
 
     @Override
     public void waitingForHolder(String key) {
+        waits.incrementAndGet();
         if (verbose || toldWaitingForOtherProcess.compareAndSet(false, true)) {
             say("cache miss; another process holds the lock for " + key + ", waiting for its value");
         }

@@ -68,8 +68,9 @@ class StampedeExampleTest {
                 .doesNotContain("Waiting for")
                 .contains("In all: 8 callers, 2 database loads; without the lock: up to 8 (round 1: 1, after the"
                         + " flush: 1). Backend memory:.")
-                .doesNotContain("asks for user:1", "cache miss for user:1");
-        assertThat(text.lines().filter(line -> line.contains(" ms  ")))
+                .doesNotContain("asks for user:1", "cache miss for user:1")
+                .containsPattern("Summary: \\d+ reads, 0 of them waited for a load");
+        assertThat(text.lines().filter(line -> line.contains(" ms  ") && !line.contains("user:1:profile")))
                 .as("two lines per round from the loader, one for the others")
                 .hasSize(6);
     }

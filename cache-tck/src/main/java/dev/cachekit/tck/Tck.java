@@ -141,6 +141,18 @@ public abstract class Tck {
         }
     }
 
+    /** The {@link RefreshAheadContract} against this kit's fixture. */
+    @Nested
+    public class RefreshAheadTests extends RefreshAheadContract {
+        /** Binds the contract to the kit's fixture. */
+        public RefreshAheadTests() {}
+
+        @Override
+        protected BackendFixture fixture() {
+            return Tck.this.fixture();
+        }
+    }
+
     /** The {@link AsyncContract} against this kit's fixture. */
     @Nested
     public class AsyncTests extends AsyncContract {

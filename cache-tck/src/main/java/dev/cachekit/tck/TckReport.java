@@ -29,6 +29,7 @@ public final class TckReport {
             Tck.OutageTests.class,
             Tck.LockFaultTests.class,
             Tck.DamagedKeyTests.class,
+            Tck.RefreshAheadTests.class,
             Tck.AsyncTests.class,
             Tck.BulkTests.class,
             Tck.BulkLoadTests.class);
