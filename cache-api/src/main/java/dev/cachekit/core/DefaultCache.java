@@ -3,6 +3,7 @@ package dev.cachekit.core;
 import dev.cachekit.AsyncLoader;
 import dev.cachekit.BulkLoader;
 import dev.cachekit.Cache;
+import dev.cachekit.CacheException;
 import dev.cachekit.CacheListener;
 import dev.cachekit.CacheLock;
 import dev.cachekit.CacheView;
@@ -358,6 +359,20 @@ final class DefaultCache implements Cache {
         }
 
         /**
+         * A refresh of one key of {@code getOrLoadAll}: the bulk loader asked for that key alone. A
+         * key it does not return fails the refresh (the entry stays as it was) rather than caching a
+         * null the caller never asked for.
+         */
+        private <T> T loadOne(BulkLoader<? extends T> loader, String key) throws Exception {
+            Map<String, ? extends T> loaded = loader.loadAll(Collections.singleton(key));
+            if (loaded == null || !loaded.containsKey(key)) {
+                throw new CacheException("the bulk loader returned no value for key " + Printable.quote(key)
+                        + " when refreshing it ahead of its expiry; the entry is left as it was");
+            }
+            return loaded.get(key);
+        }
+
+        /**
          * Refresh-ahead for one entry a read found current: starts a background reload if the
          * view's rule says so, and returns at once. The hook for every read with a loader ({@code
          * getOrLoad} calls it through {@link LoadCoordinator.Entry#served}).
@@ -552,6 +567,11 @@ final class DefaultCache implements Cache {
                 return Collections.emptyMap();
             }
             entries.checkEncodable(storeKeys.values().iterator().next(), type);
+            boolean refreshing = refreshRule().isOn();
+            Map<String, String> keyOf = new HashMap<>();
+            if (refreshing) {
+                storeKeys.forEach((key, storeKey) -> keyOf.put(storeKey, key));
+            }
             return bulkLoads.getOrLoadAll(
                     storeKeys,
                     type,
@@ -564,7 +584,26 @@ final class DefaultCache implements Cache {
                             if (keys.isEmpty()) {
                                 return Map.of();
                             }
-                            List<Lookup<T>> read = entries.readAll(keys, tags, type);
+                            List<Entries.Stamp> seen = refreshing ? new ArrayList<>() : null;
+                            List<Integer> at = refreshing ? new ArrayList<>() : null;
+                            List<Lookup<T>> read = entries.readAll(
+                                    keys,
+                                    tags,
+                                    type,
+                                    refreshing
+                                            ? (stamp, i) -> {
+                                                seen.add(stamp);
+                                                at.add(i);
+                                            }
+                                            : null);
+                            if (refreshing) {
+                                // Each hit inside its window reloads on its own, through the bulk loader with one key.
+                                for (int j = 0; j < seen.size(); j++) {
+                                    String storeKey = keys.get(at.get(j));
+                                    String key = keyOf.get(storeKey);
+                                    refreshIfDue(key, storeKey, seen.get(j), type, () -> loadOne(loader, key), ttl);
+                                }
+                            }
                             Map<String, Lookup<T>> found = new HashMap<>(keys.size() * 2);
                             for (int i = 0; i < keys.size(); i++) {
                                 found.put(keys.get(i), read.get(i));

@@ -200,11 +200,24 @@ final class Entries {
      * @return a lookup per store key, in the same order
      */
     <T> List<Lookup<T>> readAll(List<String> storeKeys, Tags tags, Class<T> type) {
+        return readAll(storeKeys, tags, type, null);
+    }
+
+    /**
+     * As {@link #readAll(List, Tags, Class)}, telling {@code onCurrent} (if not null) the position
+     * and times of each entry it finds current, before its value is decoded.
+     */
+    <T> List<Lookup<T>> readAll(
+            List<String> storeKeys, Tags tags, Class<T> type, java.util.function.ObjIntConsumer<Stamp> onCurrent) {
         Envelope[] envelopes = current(storeKeys, tags);
         long now = clock.millis();
         List<Lookup<T>> found = new ArrayList<>(envelopes.length);
         for (int i = 0; i < envelopes.length; i++) {
             Envelope envelope = envelopes[i];
+            if (envelope != null && onCurrent != null) {
+                onCurrent.accept(
+                        new Stamp(envelope.writtenAtMillis(), envelope.expiresAtMillis(), envelope.loadMillis()), i);
+            }
             found.add(envelope == null ? Lookup.miss() : found(storeKeys.get(i), envelope, now, type));
         }
         return found;

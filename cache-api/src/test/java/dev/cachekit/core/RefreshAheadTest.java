@@ -3,6 +3,7 @@ package dev.cachekit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cachekit.BulkLoader;
 import dev.cachekit.Cache;
 import dev.cachekit.CacheConfigurationException;
 import dev.cachekit.CacheListener;
@@ -163,6 +164,65 @@ class RefreshAheadTest {
             Envelope now = envelope(space, "k");
             assertThat(now.writtenAtMillis()).isEqualTo(clock.millis());
             assertThat(now.expiresAtMillis()).isEqualTo(clock.millis() + TTL.toMillis());
+        }
+    }
+
+    @Test
+    @DisplayName("getOrLoadAll: hits inside their window are returned at once and reloaded key by key through the bulk"
+            + " loader; a key the loader leaves out fails its refresh and stays as it was")
+    void bulkReadsRefresh() {
+        HandClock clock = new HandClock();
+        Inline executor = new Inline();
+        Counting events = new Counting();
+        java.util.List<java.util.Set<String>> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger round = new AtomicInteger(1);
+        BulkLoader<String> loader = keys -> {
+            asked.add(keys);
+            java.util.Map<String, String> values = new java.util.HashMap<>();
+            for (String key : keys) {
+                if (!key.equals("gone") || round.get() == 1) {
+                    values.put(key, key + round.get());
+                }
+            }
+            return values;
+        };
+        try (Cache cache = builder(MemorySpace.createPrivate(), clock, RefreshAhead.at(0.5))
+                .executor(executor)
+                .listener(events)
+                .build()) {
+            assertThat(cache.getOrLoadAll(java.util.List.of("a", "b", "gone"), String.class, TTL, loader))
+                    .containsExactly(
+                            java.util.Map.entry("a", "a1"),
+                            java.util.Map.entry("b", "b1"),
+                            java.util.Map.entry("gone", "gone1"));
+            assertThat(asked).hasSize(1);
+
+            clock.advance(Duration.ofMinutes(10));
+            cache.getOrLoadAll(java.util.List.of("a", "b", "gone"), String.class, TTL, loader);
+            assertThat(executor.tasks)
+                    .as("before the window nothing is submitted")
+                    .hasValue(0);
+
+            clock.advance(Duration.ofMinutes(21));
+            round.set(2);
+            assertThat(cache.getOrLoadAll(java.util.List.of("a", "b", "gone"), String.class, TTL, loader))
+                    .as("the read in the window returns the current values")
+                    .containsExactly(
+                            java.util.Map.entry("a", "a1"),
+                            java.util.Map.entry("b", "b1"),
+                            java.util.Map.entry("gone", "gone1"));
+            assertThat(executor.tasks).hasValue(3);
+            assertThat(asked.subList(1, asked.size()))
+                    .containsExactlyInAnyOrder(java.util.Set.of("a"), java.util.Set.of("b"), java.util.Set.of("gone"));
+            assertThat(events.refreshed).hasValue(2);
+            assertThat(events.failures)
+                    .singleElement()
+                    .satisfies(f -> assertThat(f).hasMessageContaining("'gone'"));
+            assertThat(events.waits).hasValue(0);
+            assertThat(cache.get("a", String.class).value()).isEqualTo("a2");
+            assertThat(cache.get("gone", String.class).value())
+                    .as("a failed refresh leaves the entry")
+                    .isEqualTo("gone1");
         }
     }
 
