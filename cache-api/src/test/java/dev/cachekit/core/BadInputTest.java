@@ -153,8 +153,8 @@ class BadInputTest {
         assertThatThrownBy(() -> Caches.open("memory:?prefx=a:"))
                 .isInstanceOf(CacheConfigurationException.class)
                 .hasMessage("unknown option [prefx] in memory:?prefx=a:; accepted options: [cacheAbsent, loadTimeout,"
-                        + " lockLease, maxBytes, maxEntries, nullTtl, onLoadTimeout, onStoreError, prefix,"
-                        + " refreshAhead, touchWindow, ttl, ttlJitter]");
+                        + " lockLease, maxBytes, maxEntries, near, nearMaxBytes, nearMaxEntries, nearTtl, nullTtl,"
+                        + " onLoadTimeout, onStoreError, prefix, refreshAhead, touchWindow, ttl, ttlJitter]");
     }
 
     @Test
