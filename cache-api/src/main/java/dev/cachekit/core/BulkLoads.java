@@ -31,7 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -423,14 +422,14 @@ final class BulkLoads {
 
         /** Holds the locks while the keys are read again and the missing ones loaded; releases them all. */
         private void loadUnderLocks(List<Item> locked, Map<Item, LockLease> leases) {
-            Map<Item, BulkLock> held = new IdentityHashMap<>();
+            Map<Item, LoadLock> held = new IdentityHashMap<>();
             List<LeaseWatchdog> watchdogs = new ArrayList<>();
             try {
                 for (Item item : locked) {
                     events.tell(l -> l.lockAcquired(item.key));
                 }
                 for (Item item : locked) {
-                    BulkLock lock = new BulkLock(leases.get(item));
+                    LoadLock lock = new LoadLock(locker, leases.get(item));
                     held.put(item, lock);
                     // Known to the cache's close, which releases it if the cache closes mid-load.
                     renewals.hold(lock);
@@ -449,7 +448,7 @@ final class BulkLoads {
                 // Every lock still held (the cache's close may have released some), in one call.
                 List<LockLease> release = new ArrayList<>(locked.size());
                 for (Item item : locked) {
-                    BulkLock lock = held.get(item);
+                    LoadLock lock = held.get(item);
                     if (lock != null) {
                         renewals.forget(lock);
                     }
@@ -470,7 +469,7 @@ final class BulkLoads {
          * @param held the load locks the items load under, which the cache's close may have given up
          *     meanwhile (those values are returned, not written); null when loading without locks
          */
-        void load(List<Item> items, Map<Item, BulkLock> held) {
+        void load(List<Item> items, Map<Item, LoadLock> held) {
             List<Item> ordered = new ArrayList<>(items);
             ordered.sort(CALLER_ORDER);
             Set<String> asked = new LinkedHashSet<>();
@@ -504,7 +503,7 @@ final class BulkLoads {
                 boolean present = loaded.containsKey(item.key);
                 T value = present ? loaded.get(item.key) : null;
                 item.value = value;
-                BulkLock lock = held == null ? null : held.get(item);
+                LoadLock lock = held == null ? null : held.get(item);
                 if (lock != null && lock.released()) {
                     LOG.debug(
                             "the cache closed while key {} was loading; the loaded value is returned, not written",
@@ -638,48 +637,5 @@ final class BulkLoads {
             throw error;
         }
         events.storeErrorSurvived(operation, key, error);
-    }
-
-    /**
-     * A load lock held by a bulk load in flight: released once, by the load when it ends or by the
-     * cache's close, whichever comes first.
-     */
-    private final class BulkLock implements AutoCloseable {
-        private final LockLease lease;
-        private final AtomicBoolean released = new AtomicBoolean();
-
-        BulkLock(LockLease lease) {
-            this.lease = lease;
-        }
-
-        boolean released() {
-            return released.get();
-        }
-
-        /**
-         * Takes the release on: true if the lock was not released before, and the caller now
-         * releases it.
-         */
-        boolean claim() {
-            return released.compareAndSet(false, true);
-        }
-
-        /** Releases the lock (owner-checked) unless it was released before; never throws. */
-        @Override
-        public void close() {
-            if (!released.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                locker.release(lease);
-            } catch (RuntimeException e) {
-                LOG.warn("releasing load lock {} failed; it expires with its lease", lease.key(), e);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "load lock " + lease.key();
-        }
     }
 }

@@ -22,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -191,7 +190,7 @@ final class LoadCoordinator {
                     waited(key, waitingSince, false);
                 }
                 events.tell(l -> l.lockAcquired(key));
-                LoadLock held = new LoadLock(lease.get());
+                LoadLock held = new LoadLock(locker, lease.get());
                 LeaseWatchdog watchdog = null;
                 try {
                     // Inside the try: if the cache is closing and the watchdog cannot start,
@@ -314,42 +313,6 @@ final class LoadCoordinator {
         }
         events.tell(l -> l.stored(key));
         return value;
-    }
-
-    /**
-     * A load lock held by a load in flight: released once, by the load when it ends or by the
-     * cache's close ({@link LockRenewals} closes what it holds), whichever comes first.
-     */
-    private final class LoadLock implements AutoCloseable {
-        private final LockLease lease;
-        private final AtomicBoolean released = new AtomicBoolean();
-
-        LoadLock(LockLease lease) {
-            this.lease = lease;
-        }
-
-        boolean released() {
-            return released.get();
-        }
-
-        /** Releases the lock (owner-checked) unless it was released before; never throws. */
-        @Override
-        public void close() {
-            if (!released.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                locker.release(lease);
-            } catch (RuntimeException e) {
-                // The value is written (or the cache closed); the lock frees itself when its lease ends.
-                LOG.warn("releasing load lock {} failed; it expires with its lease", lease.key(), e);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "load lock " + lease.key();
-        }
     }
 
     /** A loader asked, on its own thread, for a key that thread is loading. */

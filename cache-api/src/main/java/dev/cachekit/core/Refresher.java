@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -148,7 +147,7 @@ final class Refresher {
             // Another caller (this JVM or another) is loading or refreshing the key: nothing to do.
             return;
         }
-        RefreshLock held = new RefreshLock(lease.get());
+        LoadLock held = new LoadLock(locker, lease.get());
         LeaseWatchdog watchdog = null;
         try {
             renewals.hold(held);
@@ -181,41 +180,6 @@ final class Refresher {
             }
             renewals.forget(held);
             held.close();
-        }
-    }
-
-    /**
-     * The load lock a refresh holds: released once, by the refresh when it ends or by the cache's
-     * close, whichever comes first.
-     */
-    private final class RefreshLock implements AutoCloseable {
-        private final LockLease lease;
-        private final AtomicBoolean released = new AtomicBoolean();
-
-        RefreshLock(LockLease lease) {
-            this.lease = lease;
-        }
-
-        boolean released() {
-            return released.get();
-        }
-
-        /** Releases the lock (owner-checked) unless it was released before; never throws. */
-        @Override
-        public void close() {
-            if (!released.compareAndSet(false, true)) {
-                return;
-            }
-            try {
-                locker.release(lease);
-            } catch (RuntimeException e) {
-                LOG.warn("releasing load lock {} after a refresh failed; it expires with its lease", lease.key(), e);
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "load lock " + lease.key() + " (refresh)";
         }
     }
 }
