@@ -315,7 +315,8 @@ public abstract class OutageContract extends ContractSupport {
             Store store = backend.store();
             // Each key may live on another server, and each server comes back in its own time.
             KeyLayout layout = KeyLayout.of(prefix());
-            List<String> used = List.of(key("probe"), layout.entry("k1"), layout.entry("k2"));
+            // The load lock of k2 too: getOrLoad takes it, and it may live on yet another server.
+            List<String> used = List.of(key("probe"), layout.entry("k1"), layout.entry("k2"), layout.loadLock("k2"));
             awaitAfterRestart("a read of every key the test uses, and a write", () -> {
                 store.getAll(used);
                 store.set(key("probe"), bytes("p"), 60_000);
